@@ -1,0 +1,48 @@
+package record
+
+// Kind is a value's storage class. The order of the constants is SQLite's
+// sort order across classes: NULL sorts first, then numbers (INTEGER and REAL
+// compare by value with each other), then TEXT, then BLOB.
+type Kind uint8
+
+const (
+	Null Kind = iota
+	Integer
+	Real
+	Text
+	Blob
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Null:
+		return "null"
+	case Integer:
+		return "integer"
+	case Real:
+		return "real"
+	case Text:
+		return "text"
+	case Blob:
+		return "blob"
+	}
+	return "Kind(?)"
+}
+
+// Value is one SQL value, a tagged struct rather than an interface so that a
+// slice of them can be filled without allocating. Bytes holds TEXT (UTF-8) or
+// BLOB content; a decoded Value's Bytes aliases the record it came from and is
+// valid only as long as that buffer is.
+type Value struct {
+	Kind  Kind
+	Int   int64
+	Float float64
+	Bytes []byte
+}
+
+// Constructors that read well at call sites and in tests.
+func NullValue() Value          { return Value{Kind: Null} }
+func IntValue(i int64) Value    { return Value{Kind: Integer, Int: i} }
+func RealValue(f float64) Value { return Value{Kind: Real, Float: f} }
+func TextValue(s string) Value  { return Value{Kind: Text, Bytes: []byte(s)} }
+func BlobValue(b []byte) Value  { return Value{Kind: Blob, Bytes: b} }
