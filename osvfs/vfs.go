@@ -111,8 +111,10 @@ type File interface {
 	// LockLevel is the level this handle currently holds.
 	LockLevel() LockLevel
 
-	// SectorSize and DeviceCharacteristics feed the journal's layout, as in
-	// SQLite (xSectorSize; 4096 on unix here is fine, SQLite uses 4096 too).
+	// SectorSize feeds the journal's layout, as SQLite's xSectorSize does
+	// (4096 on unix, as in SQLite). Every implementation here behaves as
+	// SQLite's unix VFS with powersafe overwrite: a write never damages
+	// bytes of its sector it did not write, even in a crash.
 	SectorSize() int
 
 	Close() error
