@@ -1,5 +1,11 @@
 package record
 
+import (
+	"encoding/hex"
+	"strconv"
+	"strings"
+)
+
 // Kind is a value's storage class. The order of the constants is SQLite's
 // sort order across classes: NULL sorts first, then numbers (INTEGER and REAL
 // compare by value with each other), then TEXT, then BLOB.
@@ -46,3 +52,27 @@ func IntValue(i int64) Value    { return Value{Kind: Integer, Int: i} }
 func RealValue(f float64) Value { return Value{Kind: Real, Float: f} }
 func TextValue(s string) Value  { return Value{Kind: Text, Bytes: []byte(s)} }
 func BlobValue(b []byte) Value  { return Value{Kind: Blob, Bytes: b} }
+
+// String renders v for messages and test failures, in the shape of an SQL
+// literal: NULL, 42, 1.5, 'text', x'00ff'. It is not SQLite's text
+// conversion of a value (CAST, printing a REAL with 15 digits); that
+// belongs to the layer that implements SQL.
+func (v Value) String() string {
+	switch v.Kind {
+	case Null:
+		return "NULL"
+	case Integer:
+		return strconv.FormatInt(v.Int, 10)
+	case Real:
+		s := strconv.FormatFloat(v.Float, 'g', -1, 64)
+		if !strings.ContainsAny(s, ".eIN") {
+			s += ".0" // keep an integral REAL recognisable as one
+		}
+		return s
+	case Text:
+		return "'" + strings.ReplaceAll(string(v.Bytes), "'", "''") + "'"
+	case Blob:
+		return "x'" + hex.EncodeToString(v.Bytes) + "'"
+	}
+	return v.Kind.String()
+}
