@@ -1,0 +1,71 @@
+package pager
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/wrendb/wren/osvfs"
+)
+
+// benchmarkCommit measures a transaction that rewrites 1000 pages of an
+// existing 1000-page database and commits (journal, syncs, database).
+func benchmarkCommit(b *testing.B, vfs osvfs.VFS, name string) {
+	const pages = 1000
+	p, err := Open(vfs, name, Options{PageSize: 4096, Create: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	mustCommitPages(b, p, pagesOf(pages, 1, 4096))
+	b.SetBytes(pages * 4096)
+	b.ResetTimer()
+	for i := range b.N {
+		if err := p.BeginWrite(); err != nil {
+			b.Fatal(err)
+		}
+		for pgno := uint32(2); pgno <= pages; pgno++ {
+			pg, err := p.Get(pgno)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := p.Write(pg); err != nil {
+				b.Fatal(err)
+			}
+			pg.Data()[100] = byte(i)
+			pg.Release()
+		}
+		if err := p.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCommit1000PagesMem(b *testing.B) {
+	benchmarkCommit(b, osvfs.NewMem(), "db")
+}
+
+func BenchmarkCommit1000PagesFile(b *testing.B) {
+	benchmarkCommit(b, osvfs.NewUnix(), filepath.Join(b.TempDir(), "bench.db"))
+}
+
+func BenchmarkGetCached(b *testing.B) {
+	p, err := Open(osvfs.NewMem(), "db", Options{PageSize: 4096, Create: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	mustCommitPages(b, p, pagesOf(100, 1, 4096))
+	if err := p.BeginRead(); err != nil {
+		b.Fatal(err)
+	}
+	defer p.EndRead()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		pg, err := p.Get(uint32(i%100) + 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pg.Release()
+	}
+}
