@@ -1,0 +1,193 @@
+package compile
+
+import (
+	"github.com/wrendb/wren/parser/ast"
+	"github.com/wrendb/wren/record"
+	"github.com/wrendb/wren/vdbe"
+)
+
+// exprAffinity is SQLite's sqlite3ExprAffinity: a column's affinity, a
+// CAST's type, a subquery's first column's; everything else has none.
+func (c *compiler) exprAffinity(sc *scope, e ast.Expr) vdbe.Affinity {
+	switch e := e.(type) {
+	case *ast.ColumnRef:
+		res, err := c.resolve(sc, e, true)
+		if err != nil {
+			return vdbe.AffinityNone
+		}
+		switch {
+		case res.alias != nil:
+			sc.noAlias++
+			defer func() { sc.noAlias-- }()
+			return c.exprAffinity(sc, res.alias)
+		case res.literal != nil:
+			return vdbe.AffinityNone
+		case res.col < 0:
+			return vdbe.AffinityInteger
+		}
+		a := res.src.cols[res.col].aff
+		if a == 0 {
+			return vdbe.AffinityNone
+		}
+		return a
+	case *ast.Cast:
+		return vdbe.AffinityOf(e.Type)
+	case *ast.Collate:
+		return c.exprAffinity(sc, e.X)
+	case *ast.Subquery:
+		return c.subqueryAffinity(sc, e.Select)
+	case *ast.FuncCall:
+		switch lower(e.Name.Name) {
+		case "likely", "unlikely", "likelihood":
+			if len(e.Args) > 0 {
+				return c.exprAffinity(sc, e.Args[0])
+			}
+		}
+	}
+	return vdbe.AffinityNone
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, ch := range b {
+		if 'A' <= ch && ch <= 'Z' {
+			b[i] = ch + 32
+		}
+	}
+	return string(b)
+}
+
+// subqueryAffinity is the affinity of a subquery's first result column.
+func (c *compiler) subqueryAffinity(sc *scope, sel *ast.Select) vdbe.Affinity {
+	if sel.Core == nil || sel.Core.Values != nil || len(sel.Core.Columns) == 0 {
+		return vdbe.AffinityNone
+	}
+	rc := sel.Core.Columns[0]
+	sub := &scope{parent: sc}
+	if sel.Core.From != nil {
+		srcs, err := c.buildSources(sub, sel.Core.From, sel.With)
+		if err != nil {
+			return vdbe.AffinityNone
+		}
+		sub.srcs = srcs
+	}
+	if rc.Star {
+		for _, s := range sub.srcs {
+			for _, col := range s.cols {
+				if !col.merged {
+					return col.aff
+				}
+			}
+		}
+		return vdbe.AffinityNone
+	}
+	return c.exprAffinity(sub, rc.Expr)
+}
+
+// exprCollation returns the collation of e and whether it was given
+// explicitly with COLLATE.
+func (c *compiler) exprCollation(sc *scope, e ast.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *ast.Collate:
+		return e.Collation.Name, true
+	case *ast.ColumnRef:
+		res, err := c.resolve(sc, e, true)
+		if err != nil || res.literal != nil {
+			return "", false
+		}
+		if res.alias != nil {
+			sc.noAlias++
+			defer func() { sc.noAlias-- }()
+			return c.exprCollation(sc, res.alias)
+		}
+		if res.col < 0 {
+			return "", false
+		}
+		return res.src.cols[res.col].coll, false
+	case *ast.Binary:
+		if n, ok := c.exprCollation(sc, e.X); ok {
+			return n, true
+		}
+		if n, ok := c.exprCollation(sc, e.Y); ok {
+			return n, true
+		}
+	case *ast.Unary:
+		if n, ok := c.exprCollation(sc, e.X); ok {
+			return n, true
+		}
+	case *ast.FuncCall:
+		for _, a := range e.Args {
+			if n, ok := c.exprCollation(sc, a); ok {
+				return n, true
+			}
+		}
+	case *ast.Subquery:
+		return c.subqueryCollation(sc, e.Select)
+	}
+	return "", false
+}
+
+func (c *compiler) subqueryCollation(sc *scope, sel *ast.Select) (string, bool) {
+	if sel.Core == nil || sel.Core.Values != nil || len(sel.Core.Columns) == 0 || sel.Core.Columns[0].Star {
+		return "", false
+	}
+	sub := &scope{parent: sc}
+	if sel.Core.From != nil {
+		srcs, err := c.buildSources(sub, sel.Core.From, sel.With)
+		if err != nil {
+			return "", false
+		}
+		sub.srcs = srcs
+	}
+	n, _ := c.exprCollation(sub, sel.Core.Columns[0].Expr)
+	return n, false
+}
+
+// binaryCollation picks the collation of a comparison: an explicit one on
+// the left, then on the right, then the left column's, then the right's.
+func (c *compiler) binaryCollation(sc *scope, x, y ast.Expr) (record.Collation, error) {
+	nx, ex := c.exprCollation(sc, x)
+	ny, ey := c.exprCollation(sc, y)
+	name := ""
+	switch {
+	case ex:
+		name = nx
+	case ey:
+		name = ny
+	case nx != "":
+		name = nx
+	default:
+		name = ny
+	}
+	return collation(name)
+}
+
+func (c *compiler) binaryCollationName(sc *scope, x, y ast.Expr) string {
+	nx, ex := c.exprCollation(sc, x)
+	ny, ey := c.exprCollation(sc, y)
+	switch {
+	case ex:
+		return nx
+	case ey:
+		return ny
+	case nx != "":
+		return nx
+	}
+	return ny
+}
+
+// argsCollation is the collation of a function's arguments (the first
+// explicit one, else the first column's).
+func (c *compiler) argsCollation(sc *scope, args []ast.Expr) (record.Collation, error) {
+	first := ""
+	for _, a := range args {
+		n, ex := c.exprCollation(sc, a)
+		if ex {
+			return collation(n)
+		}
+		if first == "" {
+			first = n
+		}
+	}
+	return collation(first)
+}

@@ -1,0 +1,322 @@
+package compile
+
+import (
+	"strings"
+
+	"github.com/wrendb/wren/parser/ast"
+	"github.com/wrendb/wren/vdbe"
+)
+
+// compileCompound compiles UNION, UNION ALL, INTERSECT and EXCEPT. A chain
+// of UNION ALL without ORDER BY streams its parts to the destination;
+// otherwise the parts are combined left to right in temporary indexes (a
+// set for UNION, EXCEPT and INTERSECT; a multiset, with a sequence number
+// in each key, for UNION ALL) and the result is read back in index order
+// or through a sorter for ORDER BY.
+func (c *compiler) compileCompound(parent *scope, sel *ast.Select, d *dest) (*selectInfo, error) {
+	cores := []*ast.SelectCore{sel.Core}
+	ops := []ast.CompoundOp{}
+	for _, cp := range sel.Compounds {
+		cores = append(cores, cp.Core)
+		ops = append(ops, cp.Op)
+	}
+	// The shape comes from the first part.
+	shapes := make([][]colInfo, len(cores))
+	for i, core := range cores {
+		cols, err := c.selectShape(parent, &ast.Select{Core: core})
+		if err != nil {
+			return nil, err
+		}
+		shapes[i] = cols
+		if i > 0 && len(cols) != len(shapes[0]) {
+			return nil, errorf("SELECTs to the left and right of %s do not have the same number of result columns", ops[i-1])
+		}
+	}
+	n := len(shapes[0])
+	info := &selectInfo{}
+	firstNames, err := c.coreNames(parent, cores[0])
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i < n; i++ {
+		info.names = append(info.names, firstNames[i])
+		info.declTypes = append(info.declTypes, shapes[0][i].declType)
+		info.notNull = append(info.notNull, false)
+		info.affs = append(info.affs, shapes[0][i].aff)
+		info.colls = append(info.colls, shapes[0][i].coll)
+	}
+	if d.kind == destScalar && n != 1 {
+		return nil, errorf("sub-select returns %d columns - expected 1", n)
+	}
+	order, err := c.compoundOrderBy(parent, sel, cores, n)
+	if err != nil {
+		return nil, err
+	}
+	end := c.newLabel()
+	lsc := &scope{parent: parent}
+	lc, err := c.setupLimit(lsc, sel.Limit, sel.Offset, end)
+	if err != nil {
+		return nil, err
+	}
+	if d.kind == destScalar || d.kind == destExists {
+		lc.end = d.done
+	}
+	allUnionAll := true
+	for _, op := range ops {
+		if op != ast.UnionAll {
+			allUnionAll = false
+		}
+	}
+	base := c.regs(n)
+	var sorterCur int = -1
+	if len(order) > 0 {
+		sorterCur = c.cursor()
+		var colls []string
+		var desc []bool
+		for _, o := range order {
+			coll := o.coll
+			if coll == "" {
+				coll = info.colls[o.result]
+			}
+			colls = append(colls, coll)
+			desc = append(desc, o.desc)
+		}
+		ki, err := c.keyInfo(colls, desc)
+		if err != nil {
+			return nil, err
+		}
+		c.emitP4(vdbe.CodeSorterOpen, sorterCur, 0, 0, vdbe.P4{KeyInfo: ki})
+	}
+	// final sends a result row, in registers r..r+n-1, onward.
+	final := func(r int) error {
+		if sorterCur >= 0 {
+			keys := c.regs(len(order) + n)
+			for i, o := range order {
+				c.emit(vdbe.CodeCopy, r+o.result, keys+i, 1)
+			}
+			c.emit(vdbe.CodeCopy, r, keys+len(order), n)
+			c.emit(vdbe.CodeSorterInsert, sorterCur, keys, len(order)+n)
+			return nil
+		}
+		return c.emitRow(d, r, n, lc)
+	}
+	if allUnionAll {
+		for _, core := range cores {
+			if _, err := c.compileCore(parent, core, nil, nil, nil, &dest{kind: destCallback, fn: func(r, _ int) error { return final(r) }}); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		ki, err := c.keyInfo(info.colls, nil)
+		if err != nil {
+			return nil, err
+		}
+		kiSeq, err := c.keyInfo(append(append([]string(nil), info.colls...), ""), nil)
+		if err != nil {
+			return nil, err
+		}
+		open := func(multiset bool) int {
+			cur := c.cursor()
+			k := ki
+			if multiset {
+				k = kiSeq
+			}
+			c.emitP4(vdbe.CodeOpenEphemeral, cur, n, 0, vdbe.P4{KeyInfo: k})
+			return cur
+		}
+		// copyInto re-inserts every row of from into the set to.
+		copyInto := func(from, to int) {
+			done := c.newLabel()
+			c.emit(vdbe.CodeRewind, from, done, 0)
+			top := c.addr()
+			r := c.regs(n)
+			for i := 0; i < n; i++ {
+				c.emit(vdbe.CodeColumn, from, i, r+i)
+			}
+			rec := c.reg()
+			c.emit(vdbe.CodeMakeRecord, r, n, rec)
+			c.emit(vdbe.CodeIdxInsert, to, rec, 0)
+			c.emit(vdbe.CodeNext, from, top, 0)
+			c.place(done)
+		}
+		multiset := len(ops) > 0 && ops[0] == ast.UnionAll
+		cur := open(multiset)
+		kind := destIndex
+		if multiset {
+			kind = destIndexSeq
+		}
+		if _, err := c.compileCore(parent, cores[0], nil, nil, nil, &dest{kind: kind, cursor: cur}); err != nil {
+			return nil, err
+		}
+		for i, op := range ops {
+			core := cores[i+1]
+			switch op {
+			case ast.UnionAll:
+				if !multiset {
+					nc := open(true)
+					copySeq(c, cur, nc, n)
+					cur, multiset = nc, true
+				}
+				if _, err := c.compileCore(parent, core, nil, nil, nil, &dest{kind: destIndexSeq, cursor: cur}); err != nil {
+					return nil, err
+				}
+			case ast.Union:
+				if multiset {
+					nc := open(false)
+					copyInto(cur, nc)
+					cur, multiset = nc, false
+				}
+				if _, err := c.compileCore(parent, core, nil, nil, nil, &dest{kind: destIndex, cursor: cur}); err != nil {
+					return nil, err
+				}
+			case ast.Except:
+				if multiset {
+					nc := open(false)
+					copyInto(cur, nc)
+					cur, multiset = nc, false
+				}
+				if _, err := c.compileCore(parent, core, nil, nil, nil, &dest{kind: destExcept, cursor: cur}); err != nil {
+					return nil, err
+				}
+			case ast.Intersect:
+				nc := open(false)
+				if _, err := c.compileCore(parent, core, nil, nil, nil, &dest{kind: destIntersect, cursor: cur, cursor2: nc}); err != nil {
+					return nil, err
+				}
+				cur, multiset = nc, false
+			}
+		}
+		done := c.newLabel()
+		c.emit(vdbe.CodeRewind, cur, done, 0)
+		top := c.addr()
+		for i := 0; i < n; i++ {
+			c.emit(vdbe.CodeColumn, cur, i, base+i)
+		}
+		if err := final(base); err != nil {
+			return nil, err
+		}
+		c.emit(vdbe.CodeNext, cur, top, 0)
+		c.place(done)
+	}
+	if sorterCur >= 0 {
+		if err := c.outputSorter(sorterCur, len(order), base, n, d, lc); err != nil {
+			return nil, err
+		}
+	}
+	c.place(end)
+	return info, nil
+}
+
+// copySeq copies a set into a multiset, numbering the rows.
+func copySeq(c *compiler, from, to, n int) {
+	done := c.newLabel()
+	c.emit(vdbe.CodeRewind, from, done, 0)
+	top := c.addr()
+	r := c.regs(n + 1)
+	for i := 0; i < n; i++ {
+		c.emit(vdbe.CodeColumn, from, i, r+i)
+	}
+	c.emit(vdbe.CodeSequence, to, r+n, 0)
+	rec := c.reg()
+	c.emit(vdbe.CodeMakeRecord, r, n+1, rec)
+	c.emit(vdbe.CodeIdxInsert, to, rec, 0)
+	c.emit(vdbe.CodeNext, from, top, 0)
+	c.place(done)
+}
+
+// coreNames returns the result column names of a core.
+func (c *compiler) coreNames(parent *scope, core *ast.SelectCore) ([]string, error) {
+	if core.Values != nil {
+		cols, err := c.selectShape(parent, &ast.Select{Core: core})
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, col := range cols {
+			out = append(out, col.name)
+		}
+		return out, nil
+	}
+	sc := &scope{parent: parent}
+	if core.From != nil {
+		srcs, err := c.buildSources(sc, core.From, nil)
+		if err != nil {
+			return nil, err
+		}
+		sc.srcs = srcs
+	}
+	rcs, err := c.expandColumns(sc, core)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, rc := range rcs {
+		out = append(out, rc.name)
+	}
+	return out, nil
+}
+
+// compoundOrderBy resolves the ORDER BY of a compound SELECT: each term
+// must name a result column, by ordinal, by an alias of some part (the
+// leftmost first), or by matching a part's result expression.
+func (c *compiler) compoundOrderBy(parent *scope, sel *ast.Select, cores []*ast.SelectCore, n int) ([]orderTerm, error) {
+	var out []orderTerm
+	for i, t := range sel.OrderBy {
+		ot := orderTerm{result: -1, desc: t.Order == ast.SortDesc}
+		e := t.Expr
+		if col, ok := e.(*ast.Collate); ok {
+			ot.coll = col.Collation.Name
+			if _, err := collation(ot.coll); err != nil {
+				return nil, err
+			}
+			e = col.X
+		}
+		if k, ok := intLiteral(e); ok {
+			if k < 1 || k > int64(n) {
+				return nil, errorf("%s ORDER BY term out of range - should be between 1 and %d", ordinal(i+1), n)
+			}
+			ot.result = int(k - 1)
+		} else {
+			for _, core := range cores {
+				if core.Values != nil {
+					continue
+				}
+				for j, rc := range core.Columns {
+					if rc.Star {
+						break
+					}
+					if ref, ok := e.(*ast.ColumnRef); ok && ref.Table.Name == "" && rc.Alias.Name != "" && strings.EqualFold(rc.Alias.Name, ref.Column.Name) {
+						ot.result = j
+						break
+					}
+					if ast.String(rc.Expr) == ast.String(e) {
+						ot.result = j
+						break
+					}
+				}
+				if ot.result >= 0 {
+					break
+				}
+			}
+			if ot.result < 0 {
+				// A bare name may match an unaliased column's name.
+				if ref, ok := e.(*ast.ColumnRef); ok {
+					names, err := c.coreNames(parent, cores[0])
+					if err == nil {
+						for j, nm := range names {
+							if strings.EqualFold(nm, ref.Column.Name) {
+								ot.result = j
+								break
+							}
+						}
+					}
+				}
+			}
+			if ot.result < 0 {
+				return nil, errorf("%s ORDER BY term does not match any column in the result set", ordinal(i+1))
+			}
+		}
+		out = append(out, ot)
+	}
+	return out, nil
+}

@@ -1,0 +1,367 @@
+package compile
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/wrendb/wren/parser/ast"
+	"github.com/wrendb/wren/vdbe"
+)
+
+// cteDef is one common table expression in scope.
+type cteDef struct {
+	name     string
+	cols     []string
+	sel      *ast.Select
+	building bool
+}
+
+func (c *compiler) pushWith(w *ast.With) (func(), error) {
+	if w == nil {
+		return func() {}, nil
+	}
+	m := map[string]*cteDef{}
+	for _, cte := range w.CTEs {
+		d := &cteDef{name: cte.Name.Name, sel: cte.Select}
+		for _, col := range cte.Columns {
+			d.cols = append(d.cols, col.Name)
+		}
+		m[lower(cte.Name.Name)] = d
+	}
+	c.ctes = append(c.ctes, m)
+	n := len(c.ctes)
+	return func() { c.ctes = c.ctes[:n-1] }, nil
+}
+
+func (c *compiler) lookupCTE(name string) *cteDef {
+	for i := len(c.ctes) - 1; i >= 0; i-- {
+		if d := c.ctes[i][lower(name)]; d != nil {
+			return d
+		}
+	}
+	return nil
+}
+
+// buildSources makes the sources of a FROM clause and allocates their
+// cursors. Subqueries and views get their column names and affinities
+// here; their rows are materialized later by materialize.
+func (c *compiler) buildSources(sc *scope, from *ast.From, with *ast.With) ([]*source, error) {
+	pop, err := c.pushWith(with)
+	if err != nil {
+		return nil, err
+	}
+	defer pop()
+	var out []*source
+	if err := c.addJoinItems(sc, from.Items, &out); err != nil {
+		return nil, err
+	}
+	if len(out) > 64 {
+		return nil, errorf("at most 64 tables in a join")
+	}
+	return out, nil
+}
+
+func (c *compiler) addJoinItems(sc *scope, items []ast.JoinItem, out *[]*source) error {
+	for i, item := range items {
+		first := len(*out)
+		var src *source
+		switch s := item.Source.(type) {
+		case *ast.TableName:
+			var err error
+			if src, err = c.namedSource(sc, s); err != nil {
+				return err
+			}
+		case *ast.SubquerySource:
+			cols, err := c.selectShape(sc.parent, s.Select)
+			if err != nil {
+				return err
+			}
+			name := s.Alias.Name
+			if name == "" {
+				name = fmt.Sprintf("(subquery-%d)", c.nCur)
+			}
+			src = &source{name: name, sub: s.Select, cols: cols}
+		case *ast.ParenJoin:
+			if err := c.addJoinItems(sc, s.From.Items, out); err != nil {
+				return err
+			}
+			if s.Alias.Name != "" && len(*out) > first {
+				(*out)[first].name = s.Alias.Name
+			}
+		}
+		if src != nil {
+			src.cursor = c.cursor()
+			*out = append(*out, src)
+		}
+		if len(*out) == first {
+			continue
+		}
+		right := (*out)[first]
+		if i == 0 {
+			if item.On != nil || item.Using != nil {
+				if item.On != nil {
+					right.on = item.On
+				}
+			}
+			continue
+		}
+		j := item.Join
+		if j.Right {
+			return errorf("RIGHT and FULL OUTER JOINs are not supported yet")
+		}
+		right.left = j.Left
+		if j.Natural && (item.On != nil || item.Using != nil) {
+			return errorf("a NATURAL join may not have an ON or USING clause")
+		}
+		if item.On != nil && item.Using != nil {
+			return errorf("cannot have both ON and USING clauses in the same join")
+		}
+		right.on = item.On
+		var using []string
+		if j.Natural {
+			for _, col := range right.cols {
+				for _, l := range (*out)[:first] {
+					if l.columnIndex(col.name) >= 0 {
+						using = append(using, col.name)
+						break
+					}
+				}
+			}
+		}
+		for _, u := range item.Using {
+			using = append(using, u.Name)
+		}
+		for _, name := range using {
+			ri := right.columnIndex(name)
+			var ls *source
+			for _, l := range (*out)[:first] {
+				if li := l.columnIndex(name); li >= 0 && !l.cols[li].merged {
+					ls = l
+					break
+				}
+			}
+			if ri < 0 || ls == nil {
+				return errorf("cannot join using column %s - column not present in both tables", name)
+			}
+			right.cols[ri].merged = true
+			eq := &ast.Binary{Op: ast.OpEq,
+				X: &ast.ColumnRef{Table: ast.Ident{Name: ls.name}, Column: ast.Ident{Name: name}},
+				Y: &ast.ColumnRef{Table: ast.Ident{Name: right.name}, Column: ast.Ident{Name: name}},
+			}
+			if right.on == nil {
+				right.on = eq
+			} else {
+				right.on = &ast.Binary{Op: ast.OpAnd, X: right.on, Y: eq}
+			}
+		}
+	}
+	return nil
+}
+
+func (c *compiler) namedSource(sc *scope, s *ast.TableName) (*source, error) {
+	name := s.Name.Name.Name
+	alias := s.Alias.Name
+	if s.Name.Schema.Name != "" && !strings.EqualFold(s.Name.Schema.Name, "main") {
+		return nil, errorf("unknown database %s", s.Name.Schema.Name)
+	}
+	if s.Name.Schema.Name == "" {
+		if d := c.lookupCTE(name); d != nil {
+			if d.building {
+				return nil, errorf("recursive reference in a subquery: %s", name)
+			}
+			d.building = true
+			cols, err := c.selectShape(nil, d.sel)
+			d.building = false
+			if err != nil {
+				return nil, err
+			}
+			if d.cols != nil {
+				if len(d.cols) != len(cols) {
+					return nil, errorf("table %s has %d values for %d columns", name, len(cols), len(d.cols))
+				}
+				for i := range cols {
+					cols[i].name = d.cols[i]
+				}
+			}
+			if alias == "" {
+				alias = d.name
+			}
+			return &source{name: alias, sub: d.sel, cols: cols, subCTE: d}, nil
+		}
+	}
+	if t := c.sch.Table(name); t != nil {
+		if s.IndexedBy.Name != "" {
+			found := false
+			for _, ix := range t.Indexes {
+				if strings.EqualFold(ix.Name, s.IndexedBy.Name) {
+					found = true
+				}
+			}
+			if !found {
+				return nil, errorf("no such index: %s", s.IndexedBy.Name)
+			}
+		}
+		src := tableSource(t, alias)
+		return src, nil
+	}
+	if v := c.sch.View(name); v != nil {
+		if c.viewDepth > 50 {
+			return nil, errorf("view %s is circularly defined", name)
+		}
+		c.viewDepth++
+		cols, err := c.selectShape(nil, v.Select)
+		c.viewDepth--
+		if err != nil {
+			return nil, err
+		}
+		if v.Columns != nil {
+			if len(v.Columns) != len(cols) {
+				return nil, errorf("expected %d columns for '%s' but got %d", len(v.Columns), v.Name, len(cols))
+			}
+			for i := range cols {
+				cols[i].name = v.Columns[i]
+			}
+		}
+		if alias == "" {
+			alias = v.Name
+		}
+		return &source{name: alias, sub: v.Select, cols: cols}, nil
+	}
+	return nil, errorf("no such table: %s", name)
+}
+
+// selectShape returns the columns a subquery or view offers: names (made
+// unique as SQLite does, "a", "a:1"), affinities and collations.
+func (c *compiler) selectShape(parent *scope, sel *ast.Select) ([]colInfo, error) {
+	pop, err := c.pushWith(sel.With)
+	if err != nil {
+		return nil, err
+	}
+	defer pop()
+	core := sel.Core
+	var cols []colInfo
+	if core.Values != nil {
+		for i := range core.Values[0] {
+			cols = append(cols, colInfo{name: fmt.Sprintf("column%d", i+1), aff: vdbe.AffinityNone})
+		}
+	} else {
+		sc := &scope{parent: parent}
+		if core.From != nil {
+			srcs, err := c.buildSources(sc, core.From, nil)
+			if err != nil {
+				return nil, err
+			}
+			sc.srcs = srcs
+		}
+		rcs, err := c.expandColumns(sc, core)
+		if err != nil {
+			return nil, err
+		}
+		for _, rc := range rcs {
+			ci := colInfo{name: rc.name, aff: c.exprAffinity(sc, rc.expr)}
+			ci.coll, _ = c.exprCollation(sc, rc.expr)
+			ci.declType = c.declType(sc, rc.expr)
+			cols = append(cols, ci)
+		}
+	}
+	seen := map[string]bool{}
+	for i := range cols {
+		base := cols[i].name
+		name := base
+		for k := 1; seen[lower(name)]; k++ {
+			name = fmt.Sprintf("%s:%d", base, k)
+		}
+		seen[lower(name)] = true
+		cols[i].name = name
+	}
+	return cols, nil
+}
+
+// expandColumns expands * and t.* and names every result column.
+func (c *compiler) expandColumns(sc *scope, core *ast.SelectCore) ([]resultCol, error) {
+	var out []resultCol
+	for _, rc := range core.Columns {
+		if rc.Star {
+			matched := false
+			for _, src := range sc.srcs {
+				if rc.Table.Name != "" && !strings.EqualFold(rc.Table.Name, src.name) {
+					continue
+				}
+				matched = true
+				for _, col := range src.cols {
+					if col.merged && rc.Table.Name == "" {
+						continue
+					}
+					out = append(out, resultCol{name: col.name, expr: &ast.ColumnRef{
+						Table: ast.Ident{Name: src.name}, Column: ast.Ident{Name: col.name}}})
+				}
+			}
+			if rc.Table.Name != "" && !matched {
+				return nil, errorf("no such table: %s", rc.Table.Name)
+			}
+			if rc.Table.Name == "" && len(sc.srcs) == 0 {
+				return nil, errorf("no tables specified")
+			}
+			continue
+		}
+		name := rc.Alias.Name
+		if name == "" {
+			name = c.columnName(sc, rc.Expr, rc.Text)
+		}
+		out = append(out, resultCol{name: name, expr: rc.Expr, alias: rc.Alias.Name != ""})
+	}
+	return out, nil
+}
+
+// columnName is the name of an unaliased result column: the column's own
+// name for a plain column reference, else the expression as written.
+func (c *compiler) columnName(sc *scope, e ast.Expr, text string) string {
+	if ref, ok := e.(*ast.ColumnRef); ok {
+		res, err := c.resolve(sc, ref, false)
+		if err == nil && res.src != nil {
+			if res.col < 0 {
+				if res.src.table != nil && res.src.table.RowidAlias >= 0 {
+					return res.src.cols[res.src.table.RowidAlias].name
+				}
+				return ref.Column.Name
+			}
+			return res.src.cols[res.col].name
+		}
+		return ref.Column.Name
+	}
+	return text
+}
+
+// declType is the declared type of a result column that is a table column.
+func (c *compiler) declType(sc *scope, e ast.Expr) string {
+	ref, ok := e.(*ast.ColumnRef)
+	if !ok {
+		return ""
+	}
+	res, err := c.resolve(sc, ref, false)
+	if err != nil || res.src == nil {
+		return ""
+	}
+	if res.col < 0 {
+		if res.src.table != nil && res.src.table.RowidAlias >= 0 {
+			return res.src.cols[res.src.table.RowidAlias].declType
+		}
+		return "INTEGER"
+	}
+	return res.src.cols[res.col].declType
+}
+
+func (c *compiler) notNull(sc *scope, e ast.Expr) bool {
+	ref, ok := e.(*ast.ColumnRef)
+	if !ok {
+		return false
+	}
+	res, err := c.resolve(sc, ref, false)
+	if err != nil || res.src == nil {
+		return false
+	}
+	if res.col < 0 {
+		return true
+	}
+	return res.src.cols[res.col].notNull
+}

@@ -1,0 +1,204 @@
+package compile
+
+import (
+	"strings"
+
+	"github.com/wrendb/wren/parser/ast"
+	"github.com/wrendb/wren/schema"
+	"github.com/wrendb/wren/vdbe"
+)
+
+// colInfo describes one column a source offers.
+type colInfo struct {
+	name     string
+	aff      vdbe.Affinity
+	coll     string
+	declType string
+	notNull  bool
+	// merged marks the right-hand copy of a USING/NATURAL join column:
+	// unqualified references and * skip it.
+	merged bool
+}
+
+// source is one item of a FROM clause: a table read through a b-tree
+// cursor, or a subquery or view materialized into a temporary table.
+type source struct {
+	name   string // the alias, or the table's name
+	table  *schema.Table
+	cols   []colInfo
+	cursor int
+	sub    *ast.Select // subquery or view body, materialized before the loops
+	subCTE *cteDef
+
+	left     bool // right-hand side of a LEFT JOIN
+	on       ast.Expr
+	matchReg int
+	using    []string
+
+	// sorterRowid is the position of this source's rowid in a GROUP BY
+	// sorter record, or in saved-row registers.
+	savedRowid int
+
+	// regBase > 0 makes the source read its columns from registers
+	// regBase.. and its rowid from rowidReg (the new row of an INSERT or
+	// UPDATE, for CHECK constraints and index expressions).
+	regBase  int
+	rowidReg int
+}
+
+func (s *source) hasRowid() bool { return s.table != nil || s.sub != nil }
+
+// scope is the naming context of one SELECT: its FROM sources and the
+// enclosing query's scope, for correlated references.
+type scope struct {
+	parent     *scope
+	srcs       []*source
+	correlated bool // a name resolved in an enclosing scope
+	// aliases are the result columns, for references by alias in WHERE,
+	// GROUP BY, HAVING and ORDER BY.
+	aliases []resultCol
+	// agg maps aggregate calls to their result registers while the output
+	// expressions of an aggregate query are compiled.
+	agg *aggInfo
+	// inAlias guards against an alias referring to itself.
+	inAlias map[int]bool
+	// noAlias > 0 while a result column's own expression is compiled:
+	// result columns cannot refer to aliases, only WHERE, GROUP BY,
+	// HAVING and ORDER BY can.
+	noAlias int
+}
+
+type resultCol struct {
+	name  string
+	expr  ast.Expr
+	alias bool // name was given with AS (or without it, after the expression)
+}
+
+// resolved is what a column reference names.
+type resolved struct {
+	src   *source
+	col   int // -1 for the rowid
+	outer bool
+	// alias is set when the name is a result column alias.
+	alias ast.Expr
+	// literal is set for the double-quoted-string fallback.
+	literal *ast.Literal
+}
+
+func (s *source) columnIndex(name string) int {
+	for i := range s.cols {
+		if strings.EqualFold(s.cols[i].name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s *source) rowidColumn() int {
+	if s.table != nil {
+		return s.table.RowidAlias
+	}
+	return -1
+}
+
+// resolve finds what ref names, searching sc, then the result aliases,
+// then enclosing scopes.
+func (c *compiler) resolve(sc *scope, ref *ast.ColumnRef, allowAlias bool) (resolved, error) {
+	name := ref.Column.Name
+	tbl := ref.Table.Name
+	for s := sc; s != nil; s = s.parent {
+		var found *source
+		col := 0
+		matches := 0
+		tableMatched := false
+		for _, src := range s.srcs {
+			if tbl != "" && !strings.EqualFold(src.name, tbl) {
+				continue
+			}
+			tableMatched = true
+			i := src.columnIndex(name)
+			if i >= 0 {
+				if tbl == "" && src.cols[i].merged {
+					continue
+				}
+				matches++
+				if found == nil {
+					found, col = src, i
+				}
+			}
+		}
+		if matches > 1 {
+			if tbl != "" {
+				return resolved{}, errorf("ambiguous column name: %s.%s", tbl, name)
+			}
+			return resolved{}, errorf("ambiguous column name: %s", name)
+		}
+		if found != nil {
+			if s != sc {
+				markCorrelated(sc, s)
+			}
+			if found.table != nil && col == found.table.RowidAlias {
+				col = -1
+			}
+			return resolved{src: found, col: col, outer: s != sc}, nil
+		}
+		if schema.IsRowidName(name) {
+			var rs *source
+			n := 0
+			for _, src := range s.srcs {
+				if (tbl == "" || strings.EqualFold(src.name, tbl)) && src.table != nil {
+					if rs == nil {
+						rs = src
+					}
+					n++
+				}
+			}
+			if rs != nil && (n == 1 || tbl != "") {
+				if s != sc {
+					markCorrelated(sc, s)
+				}
+				return resolved{src: rs, col: -1, outer: s != sc}, nil
+			}
+			if n > 1 {
+				return resolved{}, errorf("ambiguous column name: %s", name)
+			}
+		}
+		if tbl == "" && allowAlias && s == sc && sc.noAlias == 0 {
+			for i, a := range s.aliases {
+				if a.alias && strings.EqualFold(a.name, name) {
+					if s.inAlias[i] {
+						continue
+					}
+					return resolved{alias: a.expr}, nil
+				}
+			}
+		}
+		_ = tableMatched
+	}
+	if ref.Column.Quote == '"' && tbl == "" {
+		return resolved{literal: &ast.Literal{Kind: ast.LitString, Raw: "'" + name + "'", Value: name}}, nil
+	}
+	if tbl != "" {
+		return resolved{}, errorf("no such column: %s.%s", tbl, name)
+	}
+	return resolved{}, errorf("no such column: %s", name)
+}
+
+func markCorrelated(from, to *scope) {
+	for s := from; s != nil && s != to; s = s.parent {
+		s.correlated = true
+	}
+}
+
+// tableSource makes the source for a table.
+func tableSource(t *schema.Table, alias string) *source {
+	src := &source{name: t.Name, table: t}
+	if alias != "" {
+		src.name = alias
+	}
+	for _, col := range t.Columns {
+		coll := col.Collation
+		src.cols = append(src.cols, colInfo{name: col.Name, aff: col.Affinity, coll: coll, declType: col.DeclType, notNull: col.NotNull})
+	}
+	return src
+}

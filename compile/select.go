@@ -1,0 +1,532 @@
+package compile
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/wrendb/wren/parser/ast"
+	"github.com/wrendb/wren/record"
+	"github.com/wrendb/wren/vdbe"
+)
+
+// destKind says where a SELECT's rows go.
+type destKind uint8
+
+const (
+	destOutput    destKind = iota // result rows of the statement
+	destTable                     // append to ephemeral table cursor (materialized subquery)
+	destIndex                     // insert into ephemeral index cursor (a set: IN, UNION)
+	destIndexSeq                  // insert with a trailing sequence number (a multiset: UNION ALL)
+	destExcept                    // delete matching entries from cursor
+	destIntersect                 // insert into cursor2 when cursor has the row
+	destScalar                    // copy column 0 into reg, then jump to done
+	destExists                    // set reg to 1, then jump to done
+	destCallback                  // hand the row registers to fn
+)
+
+type dest struct {
+	kind     destKind
+	cursor   int
+	cursor2  int
+	reg      int
+	done     int
+	affinity string
+	fn       func(base, n int) error
+}
+
+// limitCtl counts LIMIT and OFFSET at the point rows are produced.
+type limitCtl struct {
+	limit, offset int // registers, 0 when absent
+	end           int // label: the query is finished
+}
+
+func ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return strconv.Itoa(n) + suffix
+}
+
+// compileSelectStmt compiles a top-level SELECT that returns rows.
+func (c *compiler) compileSelectStmt(sel *ast.Select) error {
+	info, err := c.compileSelect(nil, sel, &dest{kind: destOutput})
+	if err != nil {
+		return err
+	}
+	c.prog.ColumnNames = info.names
+	c.prog.DeclTypes = info.declTypes
+	c.prog.NotNull = info.notNull
+	return nil
+}
+
+// selectInfo describes the result columns of a compiled SELECT.
+type selectInfo struct {
+	names     []string
+	declTypes []string
+	notNull   []bool
+	affs      []vdbe.Affinity
+	colls     []string
+}
+
+// compileSelect compiles sel in the enclosing scope parent, sending its
+// rows to d.
+func (c *compiler) compileSelect(parent *scope, sel *ast.Select, d *dest) (*selectInfo, error) {
+	pop, err := c.pushWith(sel.With)
+	if err != nil {
+		return nil, err
+	}
+	defer pop()
+	if len(sel.Compounds) > 0 {
+		return c.compileCompound(parent, sel, d)
+	}
+	return c.compileCore(parent, sel.Core, sel.OrderBy, sel.Limit, sel.Offset, d)
+}
+
+// setupLimit evaluates LIMIT and OFFSET once, before the query runs.
+func (c *compiler) setupLimit(sc *scope, limit, offset ast.Expr, end int) (*limitCtl, error) {
+	lc := &limitCtl{end: end}
+	if limit == nil {
+		return lc, nil
+	}
+	lc.limit = c.reg()
+	if err := c.expr(sc, limit, lc.limit); err != nil {
+		return nil, err
+	}
+	c.emit(vdbe.CodeMustBeInt, lc.limit, 0, 0)
+	if offset != nil {
+		lc.offset = c.reg()
+		if err := c.expr(sc, offset, lc.offset); err != nil {
+			return nil, err
+		}
+		c.emit(vdbe.CodeMustBeInt, lc.offset, 0, 0)
+	}
+	c.emit(vdbe.CodeIfNot, lc.limit, end, 0)
+	return lc, nil
+}
+
+// emitRow sends the row in registers base..base+n-1 to d, counting
+// LIMIT/OFFSET with lc. skip is where to continue when OFFSET swallows
+// the row.
+func (c *compiler) emitRow(d *dest, base, n int, lc *limitCtl) error {
+	next := c.newLabel()
+	if lc != nil && lc.offset != 0 {
+		c.emit(vdbe.CodeIfPos, lc.offset, next, 1)
+	}
+	switch d.kind {
+	case destOutput:
+		c.emit(vdbe.CodeResultRow, base, n, 0)
+	case destTable:
+		rec, id := c.reg(), c.reg()
+		c.emit(vdbe.CodeMakeRecord, base, n, rec)
+		c.emit(vdbe.CodeNewRowid, d.cursor, id, 0)
+		c.emit(vdbe.CodeInsert, d.cursor, rec, id)
+	case destIndex:
+		rec := c.reg()
+		c.emitP4(vdbe.CodeMakeRecord, base, n, rec, vdbe.P4{Str: d.affinity})
+		c.emit(vdbe.CodeIdxInsert, d.cursor, rec, 0)
+	case destIndexSeq:
+		tmp := c.regs(n + 1)
+		c.emit(vdbe.CodeCopy, base, tmp, n)
+		c.emit(vdbe.CodeSequence, d.cursor, tmp+n, 0)
+		rec := c.reg()
+		c.emit(vdbe.CodeMakeRecord, tmp, n+1, rec)
+		c.emit(vdbe.CodeIdxInsert, d.cursor, rec, 0)
+	case destExcept:
+		loop := c.addr()
+		c.emitP4(vdbe.CodeNotFound, d.cursor, next, base, vdbe.P4{Int: int64(n)})
+		c.emit(vdbe.CodeDelete, d.cursor, 0, 0)
+		c.emit(vdbe.CodeGoto, 0, loop, 0)
+	case destIntersect:
+		c.emitP4(vdbe.CodeNotFound, d.cursor, next, base, vdbe.P4{Int: int64(n)})
+		rec := c.reg()
+		c.emit(vdbe.CodeMakeRecord, base, n, rec)
+		c.emit(vdbe.CodeIdxInsert, d.cursor2, rec, 0)
+	case destScalar:
+		c.emit(vdbe.CodeCopy, base, d.reg, 1)
+		c.emit(vdbe.CodeGoto, 0, d.done, 0)
+	case destExists:
+		c.emit(vdbe.CodeInteger, 1, d.reg, 0)
+		c.emit(vdbe.CodeGoto, 0, d.done, 0)
+	case destCallback:
+		if err := d.fn(base, n); err != nil {
+			return err
+		}
+	}
+	if lc != nil && lc.limit != 0 {
+		c.emit(vdbe.CodeDecrJumpZero, lc.limit, lc.end, 0)
+	}
+	c.place(next)
+	return nil
+}
+
+// orderTerm is one resolved ORDER BY term.
+type orderTerm struct {
+	expr   ast.Expr
+	result int // the result column it names, or -1
+	desc   bool
+	coll   string
+}
+
+// resolveOrderBy resolves ORDER BY terms of a simple SELECT: an ordinal or
+// an alias names a result column; anything else is an expression.
+func (c *compiler) resolveOrderBy(sc *scope, terms []ast.OrderingTerm, rcs []resultCol, clause string) ([]orderTerm, error) {
+	var out []orderTerm
+	for i, t := range terms {
+		ot := orderTerm{result: -1, desc: t.Order == ast.SortDesc}
+		e := t.Expr
+		var explicitColl string
+		if col, ok := e.(*ast.Collate); ok {
+			explicitColl = col.Collation.Name
+			if _, err := collation(explicitColl); err != nil {
+				return nil, err
+			}
+			e = col.X
+		}
+		if k, ok := intLiteral(e); ok {
+			if k < 1 || k > int64(len(rcs)) {
+				return nil, errorf("%s %s BY term out of range - should be between 1 and %d", ordinal(i+1), clause, len(rcs))
+			}
+			ot.result = int(k - 1)
+		} else if ref, ok := e.(*ast.ColumnRef); ok && ref.Table.Name == "" {
+			for j, rc := range rcs {
+				if strings.EqualFold(rc.name, ref.Column.Name) && isAliasOf(rc, ref) {
+					ot.result = j
+					break
+				}
+			}
+		}
+		if ot.result >= 0 {
+			ot.expr = rcs[ot.result].expr
+		} else {
+			ot.expr = e
+			for j, rc := range rcs {
+				if ast.String(rc.expr) == ast.String(e) {
+					ot.result = j
+					break
+				}
+			}
+			if ot.result < 0 && hasAggregate(c, e) && sc.agg == nil {
+				// resolved later as an aggregate query
+			}
+		}
+		if explicitColl != "" {
+			ot.coll = explicitColl
+		} else {
+			ot.coll, _ = c.exprCollation(sc, ot.expr)
+		}
+		out = append(out, ot)
+	}
+	return out, nil
+}
+
+// isAliasOf reports whether ref, a bare name in ORDER BY, should be taken
+// as the alias of rc: SQLite prefers an alias (an AS name, or the name of
+// a result column) over a table column.
+func isAliasOf(rc resultCol, ref *ast.ColumnRef) bool { return rc.alias }
+
+func intLiteral(e ast.Expr) (int64, bool) {
+	l, ok := e.(*ast.Literal)
+	if !ok || l.Kind != ast.LitInteger {
+		return 0, false
+	}
+	v, err := literalValue(l)
+	if err != nil || v.Kind != record.Integer {
+		return 0, false
+	}
+	return v.Int, true
+}
+
+// compileCore compiles one SELECT core with its ORDER BY and LIMIT.
+func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []ast.OrderingTerm, limit, offset ast.Expr, d *dest) (*selectInfo, error) {
+	sc := &scope{parent: parent}
+	if core.Values != nil {
+		return c.compileValues(sc, core, orderBy, limit, offset, d)
+	}
+	if core.From != nil {
+		srcs, err := c.buildSources(sc, core.From, nil)
+		if err != nil {
+			return nil, err
+		}
+		sc.srcs = srcs
+	}
+	rcs, err := c.expandColumns(sc, core)
+	if err != nil {
+		return nil, err
+	}
+	sc.aliases = rcs
+	info := &selectInfo{}
+	for _, rc := range rcs {
+		info.names = append(info.names, rc.name)
+		info.declTypes = append(info.declTypes, c.declType(sc, rc.expr))
+		info.notNull = append(info.notNull, c.notNull(sc, rc.expr))
+		info.affs = append(info.affs, c.exprAffinity(sc, rc.expr))
+		coll, _ := c.exprCollation(sc, rc.expr)
+		info.colls = append(info.colls, coll)
+	}
+	if d.kind == destScalar && len(rcs) != 1 {
+		return nil, errorf("sub-select returns %d columns - expected 1", len(rcs))
+	}
+
+	order, err := c.resolveOrderBy(sc, orderBy, rcs, "ORDER")
+	if err != nil {
+		return nil, err
+	}
+	if d.kind == destScalar || d.kind == destExists {
+		if limit == nil {
+			order = nil
+		}
+	}
+
+	// Aggregate query?
+	var exprs []ast.Expr
+	for _, rc := range rcs {
+		exprs = append(exprs, rc.expr)
+	}
+	exprs = append(exprs, core.Having)
+	for _, o := range order {
+		exprs = append(exprs, o.expr)
+	}
+	isAgg := core.GroupBy != nil
+	for _, e := range exprs {
+		if hasAggregate(c, e) {
+			isAgg = true
+		}
+	}
+	if core.Having != nil && core.GroupBy == nil && !isAgg {
+		return nil, errorf("a GROUP BY clause is required before HAVING")
+	}
+	if core.Where != nil && hasAggregate(c, core.Where) {
+		return nil, errorf("misuse of aggregate: %s()", firstAggregateName(c, core.Where))
+	}
+
+	end := c.newLabel()
+	if err := c.materialize(sc); err != nil {
+		return nil, err
+	}
+	lc, err := c.setupLimit(sc, limit, offset, end)
+	if err != nil {
+		return nil, err
+	}
+	if d.kind == destScalar || d.kind == destExists {
+		lc.end = d.done
+	}
+
+	// DISTINCT uses an ephemeral index of the rows seen.
+	distinctCur := -1
+	if core.Distinct {
+		distinctCur = c.cursor()
+		ki, err := c.keyInfo(info.colls, nil)
+		if err != nil {
+			return nil, err
+		}
+		c.emitP4(vdbe.CodeOpenEphemeral, distinctCur, len(rcs), 0, vdbe.P4{KeyInfo: ki})
+	}
+	// ORDER BY uses a sorter.
+	sorterCur := -1
+	if len(order) > 0 {
+		sorterCur = c.cursor()
+		var colls []string
+		var desc []bool
+		for _, o := range order {
+			colls = append(colls, o.coll)
+			desc = append(desc, o.desc)
+		}
+		ki, err := c.keyInfo(colls, desc)
+		if err != nil {
+			return nil, err
+		}
+		c.emitP4(vdbe.CodeSorterOpen, sorterCur, 0, 0, vdbe.P4{KeyInfo: ki})
+	}
+	base := c.regs(len(rcs))
+
+	// produce is called with the result registers filled: it filters
+	// DISTINCT and sends the row to the sorter or to the destination.
+	produce := func(osc *scope) error {
+		skip := c.newLabel()
+		if distinctCur >= 0 {
+			c.emitP4(vdbe.CodeFound, distinctCur, skip, base, vdbe.P4{Int: int64(len(rcs))})
+			rec := c.reg()
+			c.emit(vdbe.CodeMakeRecord, base, len(rcs), rec)
+			c.emit(vdbe.CodeIdxInsert, distinctCur, rec, 0)
+		}
+		if sorterCur >= 0 {
+			keys := c.regs(len(order) + len(rcs))
+			for i, o := range order {
+				if o.result >= 0 {
+					c.emit(vdbe.CodeCopy, base+o.result, keys+i, 1)
+				} else if err := c.expr(osc, o.expr, keys+i); err != nil {
+					return err
+				}
+			}
+			c.emit(vdbe.CodeCopy, base, keys+len(order), len(rcs))
+			c.emit(vdbe.CodeSorterInsert, sorterCur, keys, len(order)+len(rcs))
+		} else if err := c.emitRow(d, base, len(rcs), lc); err != nil {
+			return err
+		}
+		c.place(skip)
+		return nil
+	}
+	var sortLC *limitCtl
+	if sorterCur >= 0 {
+		sortLC = lc
+		lc = nil
+	}
+	if isAgg {
+		if err := c.aggregateQuery(sc, core, rcs, order, base, produce); err != nil {
+			return nil, err
+		}
+	} else {
+		if core.GroupBy != nil {
+			return nil, errorf("GROUP BY requires aggregate")
+		}
+		err := c.whereLoops(sc, core.Where, func() error {
+			sc.noAlias++
+			for i, rc := range rcs {
+				if err := c.expr(sc, rc.expr, base+i); err != nil {
+					sc.noAlias--
+					return err
+				}
+			}
+			sc.noAlias--
+			return produce(sc)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if sorterCur >= 0 {
+		c.addPlan(0, "USE TEMP B-TREE FOR ORDER BY")
+		if err := c.outputSorter(sorterCur, len(order), base, len(rcs), d, sortLC); err != nil {
+			return nil, err
+		}
+	}
+	c.place(end)
+	_ = lc
+	return info, nil
+}
+
+// outputSorter reads the sorted rows back and sends them to d.
+func (c *compiler) outputSorter(cur, nKey, base, n int, d *dest, lc *limitCtl) error {
+	done := c.newLabel()
+	c.emit(vdbe.CodeSorterSort, cur, done, 0)
+	top := c.addr()
+	for i := 0; i < n; i++ {
+		c.emit(vdbe.CodeColumn, cur, nKey+i, base+i)
+	}
+	if err := c.emitRow(d, base, n, lc); err != nil {
+		return err
+	}
+	c.emit(vdbe.CodeSorterNext, cur, top, 0)
+	c.place(done)
+	return nil
+}
+
+// materialize fills the temporary tables of the scope's subqueries and
+// views.
+func (c *compiler) materialize(sc *scope) error {
+	for _, src := range sc.srcs {
+		if src.sub == nil {
+			c.planScanPlaceholder(src)
+			continue
+		}
+		c.emit(vdbe.CodeOpenEphemeral, src.cursor, len(src.cols), 0)
+		if src.subCTE != nil {
+			src.subCTE.building = true
+		}
+		_, err := c.compileSelect(sc.parent, src.sub, &dest{kind: destTable, cursor: src.cursor})
+		if src.subCTE != nil {
+			src.subCTE.building = false
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *compiler) planScanPlaceholder(src *source) {}
+
+// compileValues compiles a VALUES list: each row is a SELECT of constants.
+func (c *compiler) compileValues(sc *scope, core *ast.SelectCore, orderBy []ast.OrderingTerm, limit, offset ast.Expr, d *dest) (*selectInfo, error) {
+	n := len(core.Values[0])
+	info := &selectInfo{}
+	var rcs []resultCol
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("column%d", i+1)
+		info.names = append(info.names, name)
+		info.declTypes = append(info.declTypes, "")
+		info.notNull = append(info.notNull, false)
+		info.affs = append(info.affs, vdbe.AffinityNone)
+		info.colls = append(info.colls, "")
+		rcs = append(rcs, resultCol{name: name, expr: core.Values[0][i]})
+	}
+	for _, row := range core.Values {
+		if len(row) != n {
+			return nil, errorf("all VALUES must have the same number of terms")
+		}
+	}
+	order, err := c.resolveOrderBy(sc, orderBy, rcs, "ORDER")
+	if err != nil {
+		return nil, err
+	}
+	end := c.newLabel()
+	lc, err := c.setupLimit(sc, limit, offset, end)
+	if err != nil {
+		return nil, err
+	}
+	if d.kind == destScalar || d.kind == destExists {
+		lc.end = d.done
+	}
+	base := c.regs(n)
+	sorterCur := -1
+	if len(order) > 0 {
+		sorterCur = c.cursor()
+		var colls []string
+		var desc []bool
+		for _, o := range order {
+			colls = append(colls, o.coll)
+			desc = append(desc, o.desc)
+		}
+		ki, err := c.keyInfo(colls, desc)
+		if err != nil {
+			return nil, err
+		}
+		c.emitP4(vdbe.CodeSorterOpen, sorterCur, 0, 0, vdbe.P4{KeyInfo: ki})
+	}
+	for _, row := range core.Values {
+		for i, e := range row {
+			if err := c.expr(sc, e, base+i); err != nil {
+				return nil, err
+			}
+		}
+		if sorterCur >= 0 {
+			keys := c.regs(len(order) + n)
+			for i, o := range order {
+				if o.result >= 0 {
+					c.emit(vdbe.CodeCopy, base+o.result, keys+i, 1)
+				} else if err := c.expr(sc, o.expr, keys+i); err != nil {
+					return nil, err
+				}
+			}
+			c.emit(vdbe.CodeCopy, base, keys+len(order), n)
+			c.emit(vdbe.CodeSorterInsert, sorterCur, keys, len(order)+n)
+		} else if err := c.emitRow(d, base, n, lc); err != nil {
+			return nil, err
+		}
+	}
+	if sorterCur >= 0 {
+		if err := c.outputSorter(sorterCur, len(order), base, n, d, lc); err != nil {
+			return nil, err
+		}
+	}
+	c.place(end)
+	return info, nil
+}

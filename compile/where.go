@@ -1,0 +1,638 @@
+package compile
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/wrendb/wren/parser/ast"
+	"github.com/wrendb/wren/record"
+	"github.com/wrendb/wren/schema"
+	"github.com/wrendb/wren/vdbe"
+)
+
+// wterm is one AND-term of a WHERE clause or of a LEFT JOIN's ON clause.
+type wterm struct {
+	e     ast.Expr
+	mask  uint64 // the sources of this scope it reads
+	onSrc int    // the left-joined source whose ON clause it belongs to, or -1
+	level int    // the loop level it is checked at (-1: before the loops)
+	cons  []cons
+}
+
+// cons is a term seen as a constraint on one column: col op other.
+type cons struct {
+	src   int
+	col   int // -1: the rowid
+	op    ast.BinaryOp
+	other ast.Expr
+	omask uint64
+	term  ast.Expr // the comparison, for its affinity and collation
+	left  ast.Expr // the column side
+}
+
+// accessKind is how a loop level reaches its rows.
+type accessKind uint8
+
+const (
+	accessScan accessKind = iota
+	accessRowidEq
+	accessIndex
+	accessAutoIndex
+)
+
+// access is the plan of one loop level.
+type access struct {
+	kind   accessKind
+	ix     *schema.Index
+	idxCur int
+	eq     []cons // equality constraints on the leading index columns
+	lo, hi *cons  // range bounds on the next column
+	desc   bool   // the range column is DESC in the index
+	auto   []cons // automatic index key columns
+	cost   float64
+}
+
+// planLevel is one level of the nested loop.
+type planLevel struct {
+	src int
+	acc access
+}
+
+const scanCost = 1e6
+
+// termMask computes which of sc's sources e reads.
+func (c *compiler) termMask(sc *scope, e ast.Expr) uint64 {
+	var m uint64
+	all := uint64(1)<<uint(len(sc.srcs)) - 1
+	walkExpr(e, func(x ast.Expr) bool {
+		switch x := x.(type) {
+		case *ast.ColumnRef:
+			res, err := c.resolve(sc, x, true)
+			if err != nil {
+				return false
+			}
+			if res.alias != nil {
+				sc.noAlias++
+				m |= c.termMask(sc, res.alias)
+				sc.noAlias--
+				return false
+			}
+			if res.src != nil && !res.outer {
+				for i, s := range sc.srcs {
+					if s == res.src {
+						m |= 1 << uint(i)
+					}
+				}
+			}
+		case *ast.Subquery, *ast.Exists:
+			m |= all
+			return false
+		case *ast.In:
+			if x.Select != nil {
+				m |= all
+			}
+		}
+		return true
+	})
+	return m
+}
+
+func (c *compiler) srcIndex(sc *scope, s *source) int {
+	for i, x := range sc.srcs {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// analyze finds the column constraints a term offers.
+func (c *compiler) analyze(sc *scope, t *wterm) {
+	colOf := func(e ast.Expr) (int, int, bool) {
+		x := e
+		if col, ok := x.(*ast.Collate); ok {
+			x = col.X
+		}
+		ref, ok := x.(*ast.ColumnRef)
+		if !ok {
+			return 0, 0, false
+		}
+		res, err := c.resolve(sc, ref, true)
+		if err != nil || res.src == nil || res.outer {
+			return 0, 0, false
+		}
+		return c.srcIndex(sc, res.src), res.col, true
+	}
+	add := func(x, y ast.Expr, op ast.BinaryOp, term ast.Expr) {
+		if s, col, ok := colOf(x); ok {
+			om := c.termMask(sc, y)
+			if om&(1<<uint(s)) == 0 && !hasSubqueryCorrelatedTo(y) {
+				t.cons = append(t.cons, cons{src: s, col: col, op: op, other: y, omask: om, term: term, left: x})
+			}
+		}
+	}
+	swap := map[ast.BinaryOp]ast.BinaryOp{ast.OpEq: ast.OpEq, ast.OpLt: ast.OpGt, ast.OpLe: ast.OpGe, ast.OpGt: ast.OpLt, ast.OpGe: ast.OpLe}
+	switch e := t.e.(type) {
+	case *ast.Binary:
+		if _, ok := swap[e.Op]; ok {
+			add(e.X, e.Y, e.Op, e)
+			add(e.Y, e.X, swap[e.Op], &ast.Binary{Op: swap[e.Op], X: e.Y, Y: e.X})
+		}
+	case *ast.Between:
+		if !e.Not {
+			add(e.X, e.Low, ast.OpGe, &ast.Binary{Op: ast.OpGe, X: e.X, Y: e.Low})
+			add(e.X, e.High, ast.OpLe, &ast.Binary{Op: ast.OpLe, X: e.X, Y: e.High})
+		}
+	}
+}
+
+func hasSubqueryCorrelatedTo(e ast.Expr) bool { return hasSubquery(e) }
+
+// usable reports whether constraint k can drive a lookup on a column of
+// affinity colAff under collation idxColl (SQLite's IndexAffinityOk and
+// collation match).
+func (c *compiler) usable(sc *scope, k cons, colAff vdbe.Affinity, idxColl string) bool {
+	b := k.term.(*ast.Binary)
+	aff := vdbe.ComparisonAffinity(c.exprAffinity(sc, b.X), c.exprAffinity(sc, b.Y))
+	switch {
+	case aff == vdbe.AffinityNone || aff == vdbe.AffinityBlob:
+	case aff == vdbe.AffinityText:
+		if colAff != vdbe.AffinityText {
+			return false
+		}
+	default:
+		if !colAff.IsNumeric() {
+			return false
+		}
+	}
+	coll := c.binaryCollationName(sc, b.X, b.Y)
+	norm := func(s string) string {
+		if s == "" {
+			return "binary"
+		}
+		return strings.ToLower(s)
+	}
+	return norm(coll) == norm(idxColl)
+}
+
+// chooseAccess picks the cheapest way to loop over source si given the
+// sources in avail.
+func (c *compiler) chooseAccess(sc *scope, si int, avail uint64, terms []*wterm, allowAuto bool) access {
+	src := sc.srcs[si]
+	best := access{kind: accessScan, cost: scanCost}
+	var cands []cons
+	for _, t := range terms {
+		for _, k := range t.cons {
+			if k.src == si && k.omask&^avail == 0 {
+				cands = append(cands, k)
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return best
+	}
+	if src.table != nil {
+		for _, k := range cands {
+			if k.col == -1 && k.op == ast.OpEq {
+				return access{kind: accessRowidEq, eq: []cons{k}, cost: 1}
+			}
+		}
+		for _, ix := range src.table.Indexes {
+			if ix.Partial != nil {
+				continue
+			}
+			a := access{kind: accessIndex, ix: ix}
+			for _, ic := range ix.Columns {
+				if ic.Column < -1 {
+					break
+				}
+				found := false
+				for _, k := range cands {
+					if k.col == ic.Column && k.op == ast.OpEq && c.usable(sc, k, c.colAff(src, ic.Column), ic.Collation) {
+						a.eq = append(a.eq, k)
+						found = true
+						break
+					}
+				}
+				if !found {
+					break
+				}
+			}
+			if len(a.eq) < len(ix.Columns) {
+				ic := ix.Columns[len(a.eq)]
+				if ic.Column >= -1 {
+					for i := range cands {
+						k := cands[i]
+						if k.col != ic.Column || !c.usable(sc, k, c.colAff(src, ic.Column), ic.Collation) {
+							continue
+						}
+						switch k.op {
+						case ast.OpGt, ast.OpGe:
+							if a.lo == nil {
+								a.lo = &cands[i]
+							}
+						case ast.OpLt, ast.OpLe:
+							if a.hi == nil {
+								a.hi = &cands[i]
+							}
+						}
+					}
+					a.desc = ic.Desc
+				}
+			}
+			switch {
+			case len(a.eq) == len(ix.Columns) && ix.Unique:
+				a.cost = 1
+			case len(a.eq) > 0:
+				a.cost = 10 / float64(len(a.eq))
+				if a.lo != nil || a.hi != nil {
+					a.cost /= 3
+				}
+			case a.lo != nil && a.hi != nil:
+				a.cost = scanCost / 64
+			case a.lo != nil || a.hi != nil:
+				a.cost = scanCost / 4
+			default:
+				continue
+			}
+			if a.cost < best.cost {
+				best = a
+			}
+		}
+	}
+	if best.kind == accessScan && allowAuto && src.table != nil {
+		var auto []cons
+		seen := map[int]bool{}
+		for _, k := range cands {
+			if k.op == ast.OpEq && k.omask != 0 && !seen[k.col] && k.col >= 0 && c.usable(sc, k, c.colAff(src, k.col), c.binaryCollationName(sc, k.term.(*ast.Binary).X, k.term.(*ast.Binary).Y)) {
+				seen[k.col] = true
+				auto = append(auto, k)
+			}
+		}
+		if len(auto) > 0 {
+			return access{kind: accessAutoIndex, auto: auto, cost: 20}
+		}
+	}
+	return best
+}
+
+func (c *compiler) colAff(src *source, col int) vdbe.Affinity {
+	if col < 0 {
+		return vdbe.AffinityInteger
+	}
+	return src.cols[col].aff
+}
+
+// whereLoops emits the nested loops over sc's sources that visit every
+// combination satisfying where, calling body (which emits code) at the
+// innermost point.
+func (c *compiler) whereLoops(sc *scope, where ast.Expr, body func() error) error {
+	srcs := sc.srcs
+	var terms []*wterm
+	for _, e := range splitAnd(where, nil) {
+		terms = append(terms, &wterm{e: e, onSrc: -1})
+	}
+	hasLeft := false
+	for i, s := range srcs {
+		for _, e := range splitAnd(s.on, nil) {
+			t := &wterm{e: e, onSrc: -1}
+			if s.left {
+				t.onSrc = i
+				hasLeft = true
+			}
+			terms = append(terms, t)
+		}
+	}
+	for _, t := range terms {
+		t.mask = c.termMask(sc, t.e)
+		c.analyze(sc, t)
+	}
+	// Join order: greedy by cost, or the FROM order when LEFT JOINs fix it.
+	var levels []planLevel
+	var avail uint64
+	placed := make([]bool, len(srcs))
+	for len(levels) < len(srcs) {
+		bestI := -1
+		var bestA access
+		for i := range srcs {
+			if placed[i] {
+				continue
+			}
+			a := c.chooseAccess(sc, i, avail, terms, len(levels) > 0)
+			if bestI < 0 || a.cost < bestA.cost {
+				bestI, bestA = i, a
+			}
+			if hasLeft {
+				break
+			}
+		}
+		placed[bestI] = true
+		avail |= 1 << uint(bestI)
+		levels = append(levels, planLevel{src: bestI, acc: bestA})
+	}
+	// Place each term at the first level where it can be evaluated.
+	for _, t := range terms {
+		t.level = -1
+		var m uint64
+		for li, l := range levels {
+			if t.mask&^m == 0 && t.onSrc < 0 {
+				break
+			}
+			m |= 1 << uint(l.src)
+			t.level = li
+			if t.mask&^m == 0 && (t.onSrc < 0 || t.onSrc == l.src) {
+				break
+			}
+		}
+		if t.onSrc >= 0 {
+			for li, l := range levels {
+				if l.src == t.onSrc && li > t.level {
+					t.level = li
+				}
+			}
+		}
+	}
+	// Open the cursors and build automatic indexes.
+	for li := range levels {
+		l := &levels[li]
+		s := srcs[l.src]
+		if s.table != nil {
+			c.emit(vdbe.CodeOpenRead, s.cursor, int(s.table.Root), len(s.cols))
+		}
+		switch l.acc.kind {
+		case accessIndex:
+			l.acc.idxCur = c.cursor()
+			ki, err := c.indexKeyInfo(l.acc.ix)
+			if err != nil {
+				return err
+			}
+			c.emitP4(vdbe.CodeOpenRead, l.acc.idxCur, int(l.acc.ix.Root), len(l.acc.ix.Columns)+1, vdbe.P4{KeyInfo: ki})
+		case accessAutoIndex:
+			if err := c.buildAutoIndex(sc, s, &l.acc); err != nil {
+				return err
+			}
+		}
+		c.addPlan(0, c.planDetail(s, l.acc))
+	}
+	end := c.newLabel()
+	for _, t := range terms {
+		if t.level < 0 {
+			if err := c.jumpIfFalse(sc, t.e, end); err != nil {
+				return err
+			}
+		}
+	}
+	if err := c.emitLevel(sc, levels, 0, terms, body); err != nil {
+		return err
+	}
+	c.place(end)
+	return nil
+}
+
+func (c *compiler) planDetail(s *source, a access) string {
+	name := s.name
+	if s.table != nil && !strings.EqualFold(s.name, s.table.Name) {
+		name = s.table.Name + " AS " + s.name
+	}
+	switch a.kind {
+	case accessRowidEq:
+		return "SEARCH " + name + " USING INTEGER PRIMARY KEY (rowid=?)"
+	case accessIndex:
+		var parts []string
+		for _, k := range a.eq {
+			parts = append(parts, c.consColName(s, k.col)+"=?")
+		}
+		if a.lo != nil || a.hi != nil {
+			k := a.lo
+			if k == nil {
+				k = a.hi
+			}
+			col := c.consColName(s, k.col)
+			switch {
+			case a.lo != nil && a.hi != nil:
+				parts = append(parts, col+">? AND "+col+"<?")
+			case a.lo != nil:
+				parts = append(parts, col+">?")
+			default:
+				parts = append(parts, col+"<?")
+			}
+		}
+		return fmt.Sprintf("SEARCH %s USING INDEX %s (%s)", name, a.ix.Name, strings.Join(parts, " AND "))
+	case accessAutoIndex:
+		var parts []string
+		for _, k := range a.auto {
+			parts = append(parts, c.consColName(s, k.col)+"=?")
+		}
+		return fmt.Sprintf("SEARCH %s USING AUTOMATIC COVERING INDEX (%s)", name, strings.Join(parts, " AND "))
+	}
+	return "SCAN " + name
+}
+
+func (c *compiler) consColName(s *source, col int) string {
+	if col < 0 {
+		return "rowid"
+	}
+	return s.cols[col].name
+}
+
+// indexKeyInfo is the KeyInfo of an index: its columns' collations and
+// orders, then the rowid.
+func (c *compiler) indexKeyInfo(ix *schema.Index) (*record.KeyInfo, error) {
+	var colls []string
+	var desc []bool
+	for _, ic := range ix.Columns {
+		colls = append(colls, ic.Collation)
+		desc = append(desc, ic.Desc)
+	}
+	colls = append(colls, "")
+	desc = append(desc, false)
+	return c.keyInfo(colls, desc)
+}
+
+// buildAutoIndex fills a temporary index on the constrained columns of s
+// (then the rowid), once per execution.
+func (c *compiler) buildAutoIndex(sc *scope, s *source, a *access) error {
+	a.idxCur = c.cursor()
+	var colls []string
+	for _, k := range a.auto {
+		b := k.term.(*ast.Binary)
+		colls = append(colls, c.binaryCollationName(sc, b.X, b.Y))
+	}
+	colls = append(colls, "")
+	ki, err := c.keyInfo(colls, nil)
+	if err != nil {
+		return err
+	}
+	done := c.newLabel()
+	c.emit(vdbe.CodeOnce, 0, done, 0)
+	c.emitP4(vdbe.CodeOpenEphemeral, a.idxCur, len(a.auto)+1, 0, vdbe.P4{KeyInfo: ki})
+	c.emit(vdbe.CodeRewind, s.cursor, done, 0)
+	top := c.addr()
+	n := len(a.auto)
+	regs := c.regs(n + 1)
+	for i, k := range a.auto {
+		c.loadColumn(s, k.col, regs+i)
+	}
+	c.emit(vdbe.CodeRowid, s.cursor, regs+n, 0)
+	rec := c.reg()
+	c.emit(vdbe.CodeMakeRecord, regs, n+1, rec)
+	c.emit(vdbe.CodeIdxInsert, a.idxCur, rec, 0)
+	c.emit(vdbe.CodeNext, s.cursor, top, 0)
+	c.place(done)
+	return nil
+}
+
+// seekKey evaluates the constraint values into consecutive registers,
+// converted as the comparison would convert them, and jumps to nomore
+// when one is NULL (a comparison with NULL is never true).
+func (c *compiler) seekKey(sc *scope, s *source, ks []cons, nomore int) int {
+	base := c.regs(len(ks))
+	for i, k := range ks {
+		if err := c.expr(sc, k.other, base+i); err != nil {
+			c.err = err
+			return base
+		}
+		b := k.term.(*ast.Binary)
+		aff := vdbe.ComparisonAffinity(c.exprAffinity(sc, b.X), c.exprAffinity(sc, b.Y))
+		if aff != vdbe.AffinityNone && aff != vdbe.AffinityBlob {
+			c.emitP4(vdbe.CodeAffinity, base+i, 1, 0, vdbe.P4{Str: string(rune(c.colAff(s, k.col)))})
+		}
+		c.emit(vdbe.CodeIsNull, base+i, nomore, 0)
+	}
+	return base
+}
+
+// emitLevel emits loop level li and, inside it, the deeper levels.
+func (c *compiler) emitLevel(sc *scope, levels []planLevel, li int, terms []*wterm, body func() error) error {
+	if li == len(levels) {
+		return body()
+	}
+	l := levels[li]
+	s := sc.srcs[l.src]
+	a := l.acc
+	cont, nomore := c.newLabel(), c.newLabel()
+	if s.left {
+		if s.matchReg == 0 {
+			s.matchReg = c.reg()
+		}
+		c.emit(vdbe.CodeInteger, 0, s.matchReg, 0)
+	}
+	var next func()
+	switch a.kind {
+	case accessScan:
+		c.emit(vdbe.CodeRewind, s.cursor, nomore, 0)
+		top := c.addr()
+		next = func() { c.emit(vdbe.CodeNext, s.cursor, top, 0) }
+	case accessRowidEq:
+		r, err := c.exprReg(sc, a.eq[0].other)
+		if err != nil {
+			return err
+		}
+		c.emit(vdbe.CodeSeekRowid, s.cursor, nomore, r)
+		next = func() {}
+	case accessIndex, accessAutoIndex:
+		eq := a.eq
+		if a.kind == accessAutoIndex {
+			eq = a.auto
+		}
+		n := len(eq)
+		key := c.seekKey(sc, s, eq, nomore)
+		if c.err != nil {
+			return c.err
+		}
+		// Index order bounds: with a DESC column the value bounds swap.
+		lo, hi := a.lo, a.hi
+		if a.desc {
+			lo, hi = hi, lo
+		}
+		var hiKey int
+		if hi != nil {
+			hiKey = c.regs(n + 1)
+			if n > 0 {
+				c.emit(vdbe.CodeCopy, key, hiKey, n)
+			}
+			k := c.seekKey(sc, s, []cons{*hi}, nomore)
+			if c.err != nil {
+				return c.err
+			}
+			c.emit(vdbe.CodeCopy, k, hiKey+n, 1)
+		}
+		if lo != nil {
+			loKey := c.regs(n + 1)
+			if n > 0 {
+				c.emit(vdbe.CodeCopy, key, loKey, n)
+			}
+			k := c.seekKey(sc, s, []cons{*lo}, nomore)
+			if c.err != nil {
+				return c.err
+			}
+			c.emit(vdbe.CodeCopy, k, loKey+n, 1)
+			strict := lo.op == ast.OpGt || lo.op == ast.OpLt
+			code := vdbe.CodeSeekGE
+			if strict {
+				code = vdbe.CodeSeekGT
+			}
+			c.emitP4(code, a.idxCur, nomore, loKey, vdbe.P4{Int: int64(n + 1)})
+		} else if n > 0 {
+			c.emitP4(vdbe.CodeSeekGE, a.idxCur, nomore, key, vdbe.P4{Int: int64(n)})
+		} else {
+			c.emit(vdbe.CodeRewind, a.idxCur, nomore, 0)
+		}
+		top := c.addr()
+		if hi != nil {
+			strict := hi.op == ast.OpLt || hi.op == ast.OpGt
+			code := vdbe.CodeIdxGT
+			if strict {
+				code = vdbe.CodeIdxGE
+			}
+			c.emitP4(code, a.idxCur, nomore, hiKey, vdbe.P4{Int: int64(n + 1)})
+		} else if n > 0 {
+			c.emitP4(vdbe.CodeIdxGT, a.idxCur, nomore, key, vdbe.P4{Int: int64(n)})
+		}
+		rid := c.reg()
+		c.emit(vdbe.CodeIdxRowid, a.idxCur, rid, 0)
+		c.emit(vdbe.CodeSeekRowid, s.cursor, cont, rid)
+		next = func() { c.emit(vdbe.CodeNext, a.idxCur, top, 0) }
+	}
+	// ON terms of a LEFT JOIN decide the match; WHERE terms filter after.
+	for _, t := range terms {
+		if t.level == li && t.onSrc >= 0 {
+			if err := c.jumpIfFalse(sc, t.e, cont); err != nil {
+				return err
+			}
+		}
+	}
+	if s.left {
+		c.emit(vdbe.CodeInteger, 1, s.matchReg, 0)
+	}
+	for _, t := range terms {
+		if t.level == li && t.onSrc < 0 {
+			if err := c.jumpIfFalse(sc, t.e, cont); err != nil {
+				return err
+			}
+		}
+	}
+	if err := c.emitLevel(sc, levels, li+1, terms, body); err != nil {
+		return err
+	}
+	c.place(cont)
+	next()
+	c.place(nomore)
+	if s.left {
+		done := c.newLabel()
+		c.emit(vdbe.CodeIfPos, s.matchReg, done, 0)
+		c.emit(vdbe.CodeNullRow, s.cursor, 0, 0)
+		for _, t := range terms {
+			if t.level == li && t.onSrc < 0 {
+				if err := c.jumpIfFalse(sc, t.e, done); err != nil {
+					return err
+				}
+			}
+		}
+		if err := c.emitLevel(sc, levels, li+1, terms, body); err != nil {
+			return err
+		}
+		c.place(done)
+	}
+	return nil
+}

@@ -1,0 +1,15 @@
+CREATE TABLE t(a, b, c);
+SELECT count(*), count(a), sum(a), total(a), avg(a), min(a), max(a), group_concat(a) FROM t;
+INSERT INTO t VALUES(1, 'x', 1.5), (2, 'y', NULL), (NULL, 'x', 3), (2, NULL, 4), (9223372036854775807, 'z', 0);
+SELECT count(*), count(a), total(a), avg(c), min(a), max(a), typeof(sum(c)), sum(c) FROM t;
+SELECT sum(a) FROM t;
+SELECT b, count(*), sum(c), group_concat(a, ';') FROM t GROUP BY b ORDER BY b;
+SELECT count(DISTINCT a), count(DISTINCT b), sum(DISTINCT a) FROM t WHERE a < 100;
+SELECT b, max(c), a FROM t GROUP BY b ORDER BY 1;
+SELECT a % 2 AS k, count(*) FROM t WHERE a IS NOT NULL GROUP BY k HAVING count(*) > 0 ORDER BY k DESC;
+SELECT DISTINCT b FROM t ORDER BY b;
+SELECT b, count(*) FROM t GROUP BY 1 HAVING b IS NULL OR b > 'x';
+SELECT count(*) FROM t WHERE count(*) > 1;
+SELECT a FROM t GROUP BY sum(a);
+SELECT avg(x) FROM (SELECT 1 AS x UNION ALL SELECT 2);
+SELECT sum(x), total(x), avg(x) FROM (SELECT 1.5 AS x UNION ALL SELECT 2);

@@ -1,0 +1,11 @@
+SELECT 1/0, 5%0, 7/2, -7/2, 7.0/2, 7%3, -7%3, 7.5%2;
+SELECT 9223372036854775807+1, typeof(9223372036854775807+1), -9223372036854775808, typeof(-9223372036854775808);
+SELECT 9223372036854775807*2, (-9223372036854775807-1)/-1, abs(-9223372036854775807-1);
+SELECT 1e20, 0.1, 100.0, -0.0, 1.0/3, 2.5e-7, 123456789012345678.0;
+SELECT '12abc'+1, 'abc'+1, '1e3'+0, ' 12 '+0, x'3132'+0;
+SELECT 0x10, 0xffffffffffffffff, -0x7fffffffffffffff;
+SELECT 5 & 3, 5 | 3, ~5, 1 << 62, 1 << 63, 1 << 64, -8 >> 1, 8 >> -1;
+SELECT 'a' || 1 || 2.5 || NULL, 'a' || x'62';
+SELECT round(2.5), round(-2.5), round(1.2345, 2), round(1e300, 2), round(5);
+SELECT CAST('12.9abc' AS INTEGER), CAST('1e3' AS INTEGER), CAST('1e3' AS NUMERIC), CAST(3.9 AS INTEGER), CAST(x'41' AS TEXT), CAST(12 AS REAL), CAST('x' AS REAL);
+SELECT typeof(1), typeof(1.0), typeof('1'), typeof(x'01'), typeof(NULL), typeof(1/2), typeof(1/2.0);

@@ -1,0 +1,14 @@
+CREATE TABLE t(i INTEGER, r REAL, x TEXT, b BLOB, n NUMERIC, u);
+INSERT INTO t VALUES(1, 1.0, '1', x'31', '1', 1), ('2', '2.5', 2, '3', '4.0', '5'), (NULL, NULL, NULL, NULL, NULL, NULL), ('abc', 'abc', 'abc', 'abc', 'abc', 'abc');
+SELECT typeof(i), typeof(r), typeof(x), typeof(b), typeof(n), typeof(u) FROM t ORDER BY rowid;
+SELECT i, r, x, n FROM t ORDER BY rowid;
+SELECT i = '1', x = 1, x = '1', u = '1', u = 1, b = '1', n = '1' FROM t WHERE rowid = 1;
+SELECT count(*) FROM t WHERE x > 1;
+SELECT count(*) FROM t WHERE i < 'a';
+SELECT x FROM t ORDER BY x;
+SELECT u FROM t ORDER BY u DESC;
+SELECT 1 < 'a', 'a' < x'00', NULL = NULL, NULL IS NULL, 1 IS 1.0, 'a' IS NOT 'A', 2 IS NOT NULL;
+SELECT 'abc' = 'ABC', 'abc' = 'ABC' COLLATE NOCASE, 'abc ' = 'abc' COLLATE RTRIM;
+SELECT 3 BETWEEN 1 AND 5, 3 NOT BETWEEN 4 AND 5, NULL BETWEEN 1 AND 2, 1 IN (1, NULL), 2 IN (1, NULL), 2 NOT IN (1, NULL), NULL IN (), 1 IN ();
+SELECT 'abc' LIKE 'A%', 'abc' GLOB 'A*', 'a_c' LIKE 'a\_c' ESCAPE '\', 'abc' NOT LIKE '%z%';
+SELECT max(1, 'a', 2.5), min(1, 'a', 2.5, NULL), max('a', 'B'), coalesce(NULL, NULL, 3), ifnull(NULL, 'x'), nullif(1, 1), iif(0, 'a', 'b');

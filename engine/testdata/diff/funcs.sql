@@ -1,0 +1,11 @@
+SELECT length('héllo'), length(x'0102'), length(12.5), length(NULL), upper('aé'), lower('ABC');
+SELECT substr('hello', 2, 3), substr('hello', -3), substr('hello', 0, 2), substring('hello', 2), substr(x'010203', 2, 1) = x'02';
+SELECT hex('abc'), hex(12), quote('it''s'), quote(1.5), quote(NULL), quote(x'00ff'), unicode('é'), char(72, 105);
+SELECT instr('hello', 'l'), replace('aaa', 'a', 'bb'), trim('  x  '), ltrim('xxay', 'x'), rtrim('ayy', 'y'), trim('--x--', '-');
+SELECT printf('%d %5.2f %s %x %q %%', 42, 3.14159, 'str', 255, 'a''b'), format('%10s|%-5d|', 'r', 7);
+SELECT abs(-3), abs(-3.5), abs('x'), sign(-2), sign(0), sign(3.5), sign('a'), zeroblob(3) = x'000000', typeof(randomblob(4)), length(randomblob(4));
+SELECT 1 IS DISTINCT FROM 2, NULL IS NOT DISTINCT FROM NULL, likely(3), unlikely(4), typeof(random());
+SELECT round(3.14159, 3), round(-0.5), 10 / 3.0, 2.0 * 3, 1e308 * 10, -1e308 * 10;
+SELECT group_concat(x) FROM (SELECT 'a' AS x UNION ALL SELECT NULL UNION ALL SELECT 'b');
+SELECT count(*) FROM (SELECT 1 UNION SELECT 1 UNION SELECT 2);
+SELECT 'x' || 1.0, 1.0 || '', 100000000000000000000.0 || '', 1e15, 1e16 || '';
