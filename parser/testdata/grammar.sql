@@ -1,0 +1,225 @@
+-- One case or more per grammar rule. Each statement is parsed, printed,
+-- re-parsed and compared; the printed forms are in grammar.golden.
+
+-- SELECT basics
+SELECT 1;
+SELECT a, b FROM t WHERE id = ?;
+SELECT DISTINCT a FROM t;
+SELECT ALL a FROM t;
+SELECT *, t.*, "t".* FROM t;
+SELECT a AS x, b y, c 'z', d AS "w", e AS [v], f AS `u` FROM t;
+SELECT a FROM t WHERE b > 1 GROUP BY a, c HAVING count(*) > 2;
+SELECT a FROM t ORDER BY a COLLATE nocase DESC NULLS FIRST, b ASC NULLS LAST, c;
+SELECT a FROM t LIMIT 10;
+SELECT a FROM t LIMIT 10 OFFSET 5;
+SELECT a FROM t LIMIT 5, 10;
+SELECT 1 HAVING 1;
+-- VALUES
+VALUES (1, 2), (3, 4);
+SELECT * FROM (VALUES (1), (2)) AS v;
+-- compound
+SELECT a FROM t UNION SELECT b FROM u;
+SELECT a FROM t UNION ALL SELECT b FROM u INTERSECT SELECT c FROM v EXCEPT SELECT d FROM w ORDER BY 1 LIMIT 2;
+SELECT 1 UNION VALUES (2), (3);
+-- WITH
+WITH c AS (SELECT 1) SELECT * FROM c;
+WITH RECURSIVE cnt(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM cnt WHERE x < 10) SELECT x FROM cnt;
+WITH a AS MATERIALIZED (SELECT 1), b AS NOT MATERIALIZED (SELECT 2) SELECT * FROM a, b;
+WITH a(x, y) AS (VALUES (1, 2)) INSERT INTO t SELECT * FROM a;
+WITH a AS (SELECT 1) UPDATE t SET x = (SELECT * FROM a);
+WITH a AS (SELECT 1) DELETE FROM t WHERE x IN a;
+-- joins
+SELECT * FROM a, b, c;
+SELECT * FROM a JOIN b ON a.x = b.x;
+SELECT * FROM a INNER JOIN b USING (x, y);
+SELECT * FROM a LEFT JOIN b ON 1 LEFT OUTER JOIN c ON 2;
+SELECT * FROM a RIGHT JOIN b ON 1 RIGHT OUTER JOIN c ON 2;
+SELECT * FROM a FULL JOIN b ON 1 FULL OUTER JOIN c ON 2;
+SELECT * FROM a CROSS JOIN b;
+SELECT * FROM a NATURAL JOIN b NATURAL LEFT JOIN c NATURAL INNER JOIN d NATURAL FULL OUTER JOIN e;
+SELECT * FROM main.a AS x INDEXED BY i JOIN b y NOT INDEXED;
+SELECT * FROM (a JOIN b ON a.x = b.x) AS j, (c);
+SELECT * FROM (SELECT 1 AS x) sub WHERE sub.x = 1;
+SELECT * FROM ((SELECT 1)), (((a)));
+SELECT * FROM json_each('[1,2]') AS j, generate_series(1, 10), pragma_table_info('t');
+SELECT left.a, right.b FROM t AS left JOIN u AS right;
+-- subqueries
+SELECT (SELECT max(b) FROM u) FROM t;
+SELECT a FROM t WHERE a IN (SELECT b FROM u) AND EXISTS (SELECT 1 FROM v) AND NOT EXISTS (SELECT 2);
+SELECT a FROM t WHERE a NOT IN (1, 2, 3) OR a IN () OR a IN u OR a IN main.u OR a IN f(1, 2) OR a IN f();
+SELECT (1, 2) = (SELECT 1, 2), (a, b) IN (VALUES (1, 2));
+-- window functions
+SELECT row_number() OVER (PARTITION BY a ORDER BY b) FROM t;
+SELECT sum(a) OVER w, avg(a) OVER (w ORDER BY b) FROM t WINDOW w AS (PARTITION BY c), w2 AS (w);
+SELECT sum(a) OVER (ORDER BY b ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM t;
+SELECT sum(a) OVER (ORDER BY b RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE NO OTHERS) FROM t;
+SELECT sum(a) OVER (ORDER BY b GROUPS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING EXCLUDE CURRENT ROW) FROM t;
+SELECT sum(a) OVER (ROWS 2 PRECEDING EXCLUDE GROUP), sum(a) OVER (ROWS UNBOUNDED PRECEDING EXCLUDE TIES) FROM t;
+SELECT count(*) FILTER (WHERE a > 1), sum(a) FILTER (WHERE b) OVER () FROM t;
+SELECT sum(a) OVER () FROM t;
+SELECT group_concat(a, ',' ORDER BY b DESC), count(DISTINCT a), count(ALL a), f(ORDER BY x) FROM t;
+SELECT over, filter, window FROM t;
+SELECT a window FROM t;
+-- expressions: literals
+SELECT NULL, 1, -1, +1, 1.5, .5, 5., 1e10, 1.5E-3, 2e+7, 0x1F, 0XFF, 9223372036854775808, 1_000_000, 0xA_B, 1_0.2_5e1_0;
+SELECT 'it''s', x'0aFF', X'', '', "ident", [br acket], `back``tick`;
+SELECT CURRENT_TIME, CURRENT_DATE, CURRENT_TIMESTAMP;
+-- parameters
+SELECT ?, ?1, ?32766, :name, @name, $name, $a::b, $a::b(cd), :1, @x$y;
+-- operators and precedence
+SELECT 1 + 2 * 3 - 4 / 5 % 6, (1 + 2) * 3, -(1 + 2), - - 1, ~a, +a, NOT a;
+SELECT a || b || c, a -> '$.x', a ->> '$.y', a & b | c << 2 >> 1;
+SELECT a < b, a <= b, a > b, a >= b, a = b, a == b, a != b, a <> b;
+SELECT a AND b OR c AND NOT d, NOT a = b, (NOT a) = b;
+SELECT a IS b, a IS NOT b, a IS DISTINCT FROM b, a IS NOT DISTINCT FROM b, a IS NULL, a IS NOT NULL;
+SELECT a ISNULL, a NOTNULL, a NOT NULL, a IS NULL IS NULL;
+SELECT a LIKE 'x%', a NOT LIKE 'y' ESCAPE '\', a GLOB '*', a NOT GLOB '?', a REGEXP 'r', a NOT REGEXP 'r', a MATCH 'm', a NOT MATCH 'm';
+SELECT a BETWEEN 1 AND 2, a NOT BETWEEN b + 1 AND c * 2, a BETWEEN 1 AND 2 AND b;
+SELECT a COLLATE binary, a COLLATE "nocase" = b, -a COLLATE rtrim, a COLLATE 'x' COLLATE y;
+SELECT CAST(a AS INTEGER), CAST(b AS VARCHAR(10)), CAST(c AS DECIMAL(10, -2)), CAST(d AS), CAST(e AS unsigned big int);
+SELECT CASE WHEN a THEN 1 WHEN b THEN 2 ELSE 3 END, CASE a WHEN 1 THEN 'x' END;
+SELECT t.a, main.t.a, "t"."a", 't'.a FROM t;
+SELECT (a), ((a)), (a, b, c) = (1, 2, 3);
+SELECT abs(-1), count(*), max(a, b, c), coalesce(a, b), replace(a, 'x', 'y'), like(a, b), glob(a, b), "quoted"(1), left(a), indexed;
+SELECT rowid, oid, _rowid_, key, value, replace, abort, action, "order" FROM t;
+SELECT true, false, TRUE IS NOT FALSE;
+SELECT 1 + 2 COLLATE x, a = b = c, a < b < c, - a * b, a - -1, a - +1;
+SELECT a NOT IN (SELECT 1) IS NOT NULL, NOT a BETWEEN 1 AND 2;
+SELECT x'00' || 'a', 'a' 'alias';
+SELECT a FROM t WHERE x IN (1) AND y NOT IN ((SELECT 1));
+-- RAISE (in trigger bodies)
+CREATE TRIGGER r BEFORE INSERT ON t BEGIN SELECT RAISE(IGNORE); SELECT RAISE(ABORT, 'no'); SELECT RAISE(FAIL, 'x' || new.a), RAISE(ROLLBACK, 'r'); END;
+-- INSERT
+INSERT INTO t VALUES (1, 2);
+INSERT INTO t (a, b) VALUES (1, 2), (3, 4);
+INSERT INTO main.t AS x (a) SELECT b FROM u;
+INSERT INTO t DEFAULT VALUES;
+INSERT INTO t DEFAULT VALUES RETURNING *;
+REPLACE INTO t VALUES (1);
+INSERT OR REPLACE INTO t VALUES (1);
+INSERT OR IGNORE INTO t VALUES (1);
+INSERT OR ABORT INTO t VALUES (1);
+INSERT OR FAIL INTO t VALUES (1);
+INSERT OR ROLLBACK INTO t VALUES (1);
+INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING;
+INSERT INTO t VALUES (1) ON CONFLICT (a) DO UPDATE SET b = excluded.b WHERE b < excluded.b;
+INSERT INTO t VALUES (1) ON CONFLICT (a, b COLLATE nocase) WHERE a > 0 DO NOTHING ON CONFLICT (c) DO UPDATE SET (d, e) = (1, 2) ON CONFLICT DO UPDATE SET f = 1 RETURNING a, b AS bee;
+INSERT INTO t SELECT * FROM u WHERE true ON CONFLICT DO NOTHING;
+INSERT INTO t VALUES (1) RETURNING *, a + 1 AS x;
+-- UPDATE
+UPDATE t SET a = 1;
+UPDATE OR IGNORE t SET a = 1, b = b + 1 WHERE c = 2;
+UPDATE main.t AS x INDEXED BY i SET (a, b) = (SELECT 1, 2) FROM u, v WHERE x.id = u.id RETURNING *;
+UPDATE t NOT INDEXED SET a = 1 ORDER BY b LIMIT 5 OFFSET 2;
+UPDATE OR REPLACE t SET a = 1;
+-- DELETE
+DELETE FROM t;
+DELETE FROM main.t AS x INDEXED BY i WHERE a = 1 RETURNING a;
+DELETE FROM t WHERE a ORDER BY b DESC LIMIT 1;
+-- CREATE TABLE
+CREATE TABLE t(a);
+CREATE TABLE t(key, value, replace, abort, "order", [group], `select`);
+CREATE TEMP TABLE IF NOT EXISTS main.t(a INTEGER PRIMARY KEY AUTOINCREMENT, b TEXT NOT NULL, c REAL DEFAULT 0.5);
+CREATE TEMPORARY TABLE t(a);
+CREATE TABLE t(a INT PRIMARY KEY DESC ON CONFLICT REPLACE, b UNIQUE ON CONFLICT IGNORE, c NOT NULL ON CONFLICT FAIL, d NULL, e CHECK (e > 0), f COLLATE nocase);
+CREATE TABLE t(a DEFAULT 1, b DEFAULT -1, c DEFAULT +2.5, d DEFAULT 'x', e DEFAULT (1 + 2), f DEFAULT CURRENT_TIMESTAMP, g DEFAULT x'00', h DEFAULT NULL, i DEFAULT true, j DEFAULT abc, k DEFAULT "dq");
+CREATE TABLE t(a VARCHAR(10), b DECIMAL(10, 2), c UNSIGNED BIG INT, d "quoted type", e DOUBLE PRECISION, f INT(+5), g NUMERIC(-1, +2));
+CREATE TABLE t(a REFERENCES u, b REFERENCES u(x) ON DELETE CASCADE ON UPDATE SET NULL, c REFERENCES u(y) ON DELETE SET DEFAULT ON UPDATE RESTRICT MATCH full ON INSERT NO ACTION DEFERRABLE INITIALLY DEFERRED, d REFERENCES u NOT DEFERRABLE INITIALLY IMMEDIATE);
+CREATE TABLE t(a INT CONSTRAINT pk PRIMARY KEY CONSTRAINT nn NOT NULL, b CONSTRAINT c);
+CREATE TABLE t(a INT GENERATED ALWAYS AS (b + 1) STORED, b AS (2) VIRTUAL, c GENERATED ALWAYS AS (3), d INT NOT NULL GENERATED ALWAYS AS (4), e GENERATED);
+CREATE TABLE t(a, b, PRIMARY KEY (a, b DESC), UNIQUE (b) ON CONFLICT ABORT, CHECK (a > b), FOREIGN KEY (a) REFERENCES u(x) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, CONSTRAINT named UNIQUE (a COLLATE nocase));
+CREATE TABLE t(a, b, PRIMARY KEY (a AUTOINCREMENT) CHECK (b) CONSTRAINT x FOREIGN KEY (b) REFERENCES u NOT DEFERRABLE);
+CREATE TABLE t(a, CONSTRAINT only_name);
+CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT) WITHOUT ROWID;
+CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT) STRICT;
+CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT) WITHOUT ROWID, STRICT;
+CREATE TABLE t AS SELECT * FROM u;
+CREATE TABLE "my table"("my col" INT);
+-- CREATE INDEX
+CREATE INDEX i ON t(a);
+CREATE UNIQUE INDEX IF NOT EXISTS main.i ON t(a COLLATE nocase DESC, b ASC, lower(c), d + e) WHERE a IS NOT NULL;
+-- CREATE VIEW
+CREATE VIEW v AS SELECT 1;
+CREATE TEMP VIEW IF NOT EXISTS main.v(x, y) AS SELECT a, b FROM t;
+-- CREATE TRIGGER
+CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO log VALUES (new.a); END;
+CREATE TEMP TRIGGER IF NOT EXISTS main.tr BEFORE DELETE ON t FOR EACH ROW WHEN old.a > 1 BEGIN DELETE FROM u WHERE x = old.a; UPDATE u SET y = 1 WHERE x = old.a; END;
+CREATE TRIGGER tr INSTEAD OF UPDATE OF a, b ON v BEGIN UPDATE OR IGNORE t SET a = new.a FROM u WHERE t.id = u.id; SELECT 1; REPLACE INTO t VALUES (1) ON CONFLICT DO NOTHING; WITH c AS (SELECT 1) SELECT * FROM c; END;
+CREATE TRIGGER tr UPDATE ON t BEGIN SELECT 1; END;
+-- CREATE VIRTUAL TABLE
+CREATE VIRTUAL TABLE v USING fts5(a, b, tokenize = 'porter unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS main.v USING rtree(id, minx, maxx, f(x, (y)), "a;b");
+CREATE VIRTUAL TABLE v USING m;
+CREATE VIRTUAL TABLE v USING m();
+-- DROP
+DROP TABLE t;
+DROP TABLE IF EXISTS main.t;
+DROP INDEX i;
+DROP INDEX IF EXISTS main.i;
+DROP VIEW v;
+DROP VIEW IF EXISTS v;
+DROP TRIGGER tr;
+DROP TRIGGER IF EXISTS main.tr;
+-- ALTER TABLE
+ALTER TABLE t RENAME TO u;
+ALTER TABLE main.t RENAME COLUMN a TO b;
+ALTER TABLE t RENAME a TO b;
+ALTER TABLE t ADD COLUMN c INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE t ADD d TEXT REFERENCES u;
+ALTER TABLE t DROP COLUMN c;
+ALTER TABLE t DROP d;
+-- transactions
+BEGIN;
+BEGIN TRANSACTION;
+BEGIN DEFERRED TRANSACTION tx;
+BEGIN IMMEDIATE;
+BEGIN EXCLUSIVE;
+COMMIT;
+COMMIT TRANSACTION;
+END;
+END TRANSACTION;
+ROLLBACK;
+ROLLBACK TRANSACTION;
+ROLLBACK TO sp;
+ROLLBACK TRANSACTION TO SAVEPOINT sp;
+SAVEPOINT sp;
+RELEASE sp;
+RELEASE SAVEPOINT sp;
+-- PRAGMA
+PRAGMA foreign_keys;
+PRAGMA main.cache_size = -2000;
+PRAGMA cache_size = +100;
+PRAGMA journal_mode = WAL;
+PRAGMA journal_mode = 'wal';
+PRAGMA secure_delete = ON;
+PRAGMA journal_mode = DELETE;
+PRAGMA locking_mode = DEFAULT;
+PRAGMA table_info(t);
+PRAGMA main.table_info("t");
+PRAGMA cache_size(-100);
+PRAGMA mmap_size = 1.5;
+-- ATTACH / DETACH
+ATTACH 'file.db' AS aux;
+ATTACH DATABASE 'file.db' AS aux KEY 'secret';
+ATTACH ':memory:' || '' AS "x";
+DETACH aux;
+DETACH DATABASE aux;
+-- VACUUM / ANALYZE / REINDEX
+VACUUM;
+VACUUM main;
+VACUUM INTO 'backup.db';
+VACUUM main INTO 'backup.db';
+ANALYZE;
+ANALYZE main;
+ANALYZE main.t;
+REINDEX;
+REINDEX nocase;
+REINDEX main.i;
+-- EXPLAIN
+EXPLAIN SELECT 1;
+EXPLAIN QUERY PLAN SELECT * FROM t WHERE a = 1;
+EXPLAIN QUERY PLAN INSERT INTO t VALUES (1);
+-- keywords as names
+CREATE TABLE abort(action, after, analyze, asc, attach, before, begin, by, cascade, cast, column, conflict, database, deferred, desc, detach, do, each, end, exclusive, explain, fail, for, ignore, immediate, initially, instead, like, match, no, plan, query, key, of, offset, pragma, raise, recursive, release, replace, restrict, row, rows, rollback, savepoint, temp, trigger, vacuum, view, virtual, with, without, nulls, first, last, current, following, partition, preceding, range, unbounded, exclude, groups, others, ties, generated, always, materialized, reindex, rename, if, glob, regexp, indexed, left, right, full, inner, outer, cross, natural);
+SELECT key, value, desc, asc, first, last, rows, range, plan, query FROM abort WHERE of = 1 AND offset = 2;
+SELECT a AS from_ FROM t AS temp;
