@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -145,6 +146,13 @@ func (v *UnixVFS) Exists(name string) (bool, error) {
 	default:
 		return false, pathError(resultcode.IOErr, "stat", full, err)
 	}
+}
+
+// FileID names the file by device and inode, so that connections that
+// opened it under different paths (links, relative names) agree on it: the
+// key of the pager's per-file lock queue.
+func (f *unixFile) FileID() string {
+	return "unix:" + strconv.FormatUint(f.inode.key.dev, 10) + ":" + strconv.FormatUint(f.inode.key.ino, 10)
 }
 
 // unixFile is an open file descriptor with SQLite's locking on top.

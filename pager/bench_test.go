@@ -69,3 +69,60 @@ func BenchmarkGetCached(b *testing.B) {
 		pg.Release()
 	}
 }
+
+// benchmarkSmallTx measures a one-page write transaction (BeginWrite, one
+// page changed, Commit) on an existing database: the per-transaction cost
+// of locking and committing in each journal mode.
+func benchmarkSmallTx(b *testing.B, opts Options) {
+	vfs := osvfs.NewUnix()
+	name := filepath.Join(b.TempDir(), "bench.db")
+	opts.PageSize, opts.Create = 4096, true
+	p, err := Open(vfs, name, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	mustCommitPages(b, p, pagesOf(10, 1, 4096))
+	mustCommitPages(b, p, pagesOf(10, 2, 4096))
+	b.ResetTimer()
+	for i := range b.N {
+		if err := counterTx(p, uint32(2+i%9)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSmallTxDeleteSyncOff(b *testing.B) {
+	benchmarkSmallTx(b, Options{Synchronous: SyncOff})
+}
+
+func BenchmarkSmallTxWALSyncNormal(b *testing.B) {
+	benchmarkSmallTx(b, Options{JournalMode: JournalWAL, Synchronous: SyncNormal})
+}
+
+// BenchmarkWALReadTx measures an empty read transaction in WAL mode
+// (snapshot, page 1, end) with one page read.
+func BenchmarkWALReadTx(b *testing.B) {
+	vfs := osvfs.NewUnix()
+	name := filepath.Join(b.TempDir(), "bench.db")
+	p, err := Open(vfs, name, Options{PageSize: 4096, Create: true, JournalMode: JournalWAL})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	mustCommitPages(b, p, pagesOf(10, 1, 4096))
+	mustCommitPages(b, p, pagesOf(10, 2, 4096))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := p.BeginRead(); err != nil {
+			b.Fatal(err)
+		}
+		pg, err := p.Get(5)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pg.Release()
+		p.EndRead()
+	}
+}

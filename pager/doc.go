@@ -1,13 +1,14 @@
-// Package pager is Wren's page cache and transaction manager for databases
-// in a rollback-journal mode: it reads and writes fixed-size pages of an SQLite 3
-// database file, keeps the file consistent across crashes with SQLite's
-// rollback journal, and coordinates connections with SQLite's file locks, so
-// that a Wren process and a sqlite3 process can share a file and recover each
-// other's crashes.
+// Package pager is Wren's page cache and transaction manager: it reads and
+// writes fixed-size pages of an SQLite 3 database file, keeps the file
+// consistent across crashes with SQLite's rollback journal or, in WAL mode,
+// its write-ahead log (package wal), and coordinates connections with
+// SQLite's file and WAL locks, so that a Wren process and a sqlite3 process
+// can share a file and recover each other's crashes.
 //
 // A Pager belongs to one connection and is not safe for concurrent use. Two
-// Pagers on one file (two connections) coordinate only through the file locks
-// of package osvfs, exactly as two SQLite connections do.
+// Pagers on one file (two connections) coordinate through the file locks of
+// package osvfs, exactly as two SQLite connections do; within one process
+// they wait for each other in the file's lock queue (see "Lock waits").
 //
 // # Transactions and locks
 //
@@ -28,10 +29,11 @@
 // BeginWrite adds the RESERVED lock: one writer at a time, readers continue.
 // The writer escalates to EXCLUSIVE (through PENDING, which stops new
 // readers) only when it must write the database file: at commit, or when the
-// cache spills. A second writer, or a commit while readers remain, gets an
-// error wrapping resultcode.ErrBusy; waiting and retrying is the caller's
-// business. Commit and Rollback end both the write and the read transaction
-// and drop every lock.
+// cache spills. A second writer, or a commit while readers remain, waits up
+// to the busy timeout (see "Lock waits") and then gets an error wrapping
+// resultcode.ErrBusy; a spill does not wait (the cache grows instead).
+// Commit and Rollback end both the write and the read transaction and drop
+// every lock.
 //
 // # The journal
 //
@@ -136,4 +138,88 @@
 // therefore be far larger than the cache. If readers hold the file the spill
 // is skipped and the cache grows instead. A page referenced by the caller is
 // never spilled, and a cache full of referenced pages grows past its size.
+//
+// # WAL mode
+//
+// A database whose header says file format version 2 (bytes 18 and 19), or
+// that has a -wal file next to it, is a WAL database (SQLite's rules), and
+// the pager switches to WAL mode at the first transaction that sees it.
+// From then until Close it holds the SHARED lock on the database file, as
+// SQLite does (the WAL's Close checkpoints only when it is the last
+// connection, which it learns by trying for EXCLUSIVE), and its
+// transactions take WAL locks only:
+//
+//   - BeginRead fixes a snapshot (wal.Log.BeginRead); if another connection
+//     committed since our last one the cache is dropped. The database size
+//     is the snapshot's; a page is read from its latest frame in the
+//     snapshot (from the WAL's mapping, copied into the cache) or else from
+//     the database file.
+//   - BeginWrite takes the WAL's WRITE lock. Begun from nothing, it queues
+//     for the lock before it takes the snapshot, so that waiting behind other
+//     writers of this process never makes the snapshot stale; a read
+//     transaction that another connection committed after fails with
+//     resultcode.BusySnapshot, and must start over.
+//   - Commit appends the dirty pages, in page order, the last frame a commit
+//     frame with the database size (page 1 always among them: the change
+//     counter, size and version fields are kept as in rollback mode), then
+//     releases WRITE and the snapshot. A spill appends frames without a
+//     commit frame; Rollback drops them (wal.Log.Undo) and the cached pages
+//     read from them. No rollback journal is kept: savepoints keep every
+//     page's image in the statement journal, as with journal_mode=OFF, and a
+//     savepoint rollback makes the restored pages dirty again, so that the
+//     commit's later frames supersede any spilled ones.
+//   - After a commit that leaves wal_autocheckpoint frames or more (1000 by
+//     default, SetWALAutoCheckpoint) a PASSIVE checkpoint runs; Checkpoint
+//     runs PRAGMA wal_checkpoint's four modes.
+//   - Close closes the WAL, which is preserved: never deleted or truncated
+//     (see package wal).
+//
+// Options.JournalMode = JournalWAL asks for WAL mode for a new database:
+// since a WAL next to an empty database file is a leftover that SQLite
+// deletes, the transaction that creates the database commits through the
+// rollback journal, like SQLite's, writing 2 into bytes 18 and 19 of page 1
+// (the btree layer writes 1 and 1; the pager corrects them), and deleting
+// the journal with a directory sync, since a journal resurrected by a power
+// loss would roll the file back under the WAL's commits. The next
+// transaction finds a WAL database. An existing database keeps the mode its
+// header says. SetJournalMode(JournalWAL) converts a rollback database in a
+// write transaction of its own; SetJournalMode back to a rollback mode needs
+// the EXCLUSIVE lock (no other connection may have the database open),
+// checkpoints and deletes the WAL, and writes 1 and 1 into the header in
+// place (two bytes of one sector: old or new after a crash, both valid).
+//
+// # Lock waits
+//
+// Every lock the pager takes, the database file's SHARED, RESERVED and
+// EXCLUSIVE and the WAL's WRITE, CKPT, RECOVER and READ locks, goes through
+// the file's lock queue (package lockqueue): one queue per file per process,
+// keyed by device and inode, and a Holder per Pager. A connection that has
+// to wait for another connection of this process parks in the queue and is
+// woken in arrival order when the lock is released, for at most the busy
+// timeout (Options.BusyTimeout, SetBusyTimeout; zero fails at once) and as
+// long as the context of the call allows (BeginReadContext,
+// BeginWriteContext, CommitContext, CheckpointContext: a wait ended by the
+// context wraps ctx.Err(); lockqueue.WithPriority jumps the queue). The OS
+// lock that keeps other processes out is taken once the queue grants the
+// request; a conflict with another process backs off from 1 to 50 ms
+// between tries.
+//
+// In rollback mode a write transaction begun from nothing queues for
+// RESERVED before SHARED, so writers queue for each other instead of
+// deadlocking as upgrading readers; a reader that asks for RESERVED while
+// the writer waits for the readers to leave (to commit) is refused at once
+// with an error wrapping ErrBusy, as SQLite refuses it. The commit's wait
+// for EXCLUSIVE keeps new readers out while the current ones finish
+// (SQLite's PENDING). In WAL mode readers take only READ locks and never
+// wait for the writer; the WAL's try-locks (moving a read mark) are
+// requests that do not wait; the WRITE lock waits in the queue, for
+// BeginWrite and for the FULL, RESTART and TRUNCATE checkpoints, which wait
+// for readers by retrying.
+//
+// # Memory-mapped reads
+//
+// SetMmapSize (PRAGMA mmap_size, 0 by default) maps the first bytes of the
+// database file; cache misses copy pages from the mapping instead of
+// reading them (see mmap.go for why it is remade when the file's size
+// changes).
 package pager

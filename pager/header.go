@@ -16,6 +16,8 @@ const headerMagic = "SQLite format 3\x00"
 // Database Header").
 const (
 	offPageSize      = 16
+	offWriteVersion  = 18
+	offReadVersion   = 19
 	offReserved      = 20
 	offChangeCounter = 24
 	offDBSize        = 28
@@ -65,8 +67,13 @@ func (p *Pager) readFileState() error {
 	}
 	var vers [16]byte
 	copy(vers[:], hdr[offChangeCounter:])
-	if vers != p.fileVers || size != p.fileBytes {
+	p.walHeader = size > 0 && hdr[offReadVersion] == 2
+	changed := vers != p.fileVers || size != p.fileBytes
+	if changed {
 		p.cache.clear()
+	}
+	if p.mmapSize > 0 || p.mapping != nil {
+		p.refreshMapping(size)
 	}
 	p.fileVers, p.fileBytes = vers, size
 	if size == 0 {
@@ -91,6 +98,12 @@ func (p *Pager) readFileState() error {
 	// matches the change counter: an older writer may have left it stale.
 	inHeader := binary.BigEndian.Uint32(hdr[offDBSize:])
 	if inHeader != 0 && binary.BigEndian.Uint32(hdr[offChangeCounter:]) == binary.BigEndian.Uint32(hdr[offVersionValid:]) {
+		if inHeader > filePages && p.walHeader {
+			// A WAL database in the middle of a checkpoint (or left by
+			// one that crashed): the WAL has the rest, and readWALState
+			// sizes the database from it.
+			return nil
+		}
 		if inHeader > filePages {
 			return fmt.Errorf("pager: header says %d pages but the file holds %d: %w",
 				inHeader, filePages, resultcode.ErrCorrupt)

@@ -98,6 +98,8 @@ func snapshotIn(p *Pager) (map[uint32][]byte, error) {
 			for _, off := range []int{offChangeCounter, offDBSize, offVersionValid, offVersionNumber} {
 				binary.BigEndian.PutUint32(b[off:], 0)
 			}
+			// The file format versions say rollback or WAL: the pager's.
+			b[offWriteVersion], b[offReadVersion] = 0, 0
 		}
 		pages[pgno] = b
 	}
@@ -122,6 +124,7 @@ func (m model) expected(pageSize int) map[uint32][]byte {
 		if pgno == 1 {
 			b := make([]byte, pageSize)
 			newHeaderPage(b)
+			b[offWriteVersion], b[offReadVersion] = 0, 0
 			copy(b[200:], content[200:])
 			out[1] = b
 			continue

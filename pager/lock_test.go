@@ -136,8 +136,10 @@ func TestHotJournalLeftByDeadPager(t *testing.T) {
 	if err := b.BeginRead(); !errors.Is(err, resultcode.ErrBusy) {
 		t.Fatalf("reader while the failed writer holds EXCLUSIVE: %v, want ErrBusy", err)
 	}
-	// The writer dies: its handle goes away without a rollback.
+	// The writer dies: its handle goes away without a rollback (and, as
+	// with a process that dies, its place in the lock queue).
 	a.file.Close()
+	a.holder.Close()
 	a.closed = true
 	got, err := snapshot(b)
 	if err != nil {

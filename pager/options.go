@@ -1,9 +1,12 @@
 package pager
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
-// JournalMode says how the rollback journal is kept, as PRAGMA journal_mode
-// does for the rollback modes (WAL is package wal's business).
+// JournalMode says how the journal is kept, as PRAGMA journal_mode: one of
+// the rollback-journal modes, or JournalWAL.
 type JournalMode int
 
 const (
@@ -22,6 +25,11 @@ const (
 	// the cache (see the package documentation), and a crash in the middle of
 	// a commit can corrupt the database.
 	JournalOff
+	// JournalWAL writes changes to a write-ahead log (package wal) instead
+	// of the database file; a checkpoint copies them over later. Readers
+	// then never wait for the writer. See the package documentation, "WAL
+	// mode".
+	JournalWAL
 )
 
 func (m JournalMode) String() string {
@@ -36,6 +44,8 @@ func (m JournalMode) String() string {
 		return "memory"
 	case JournalOff:
 		return "off"
+	case JournalWAL:
+		return "wal"
 	}
 	return fmt.Sprintf("JournalMode(%d)", int(m))
 }
@@ -88,13 +98,22 @@ type Options struct {
 	ReadOnly bool
 	// Create creates the file when it does not exist.
 	Create bool
+	// BusyTimeout is PRAGMA busy_timeout: how long a lock wait may last
+	// before it fails with an error wrapping resultcode.ErrBusy. Zero fails
+	// at once. Waits for other connections of this process are served in
+	// arrival order by the file's lock queue (package lockqueue); waits for
+	// another process back off and retry.
+	BusyTimeout time.Duration
 }
 
 const (
 	defaultPageSize  = 4096
 	defaultCacheSize = -2000
-	minPageSize      = 512
-	maxPageSize      = 65536
+	// defaultAutoCheckpoint is PRAGMA wal_autocheckpoint's default, in
+	// frames.
+	defaultAutoCheckpoint = 1000
+	minPageSize           = 512
+	maxPageSize           = 65536
 
 	// sqliteVersionNumber is written at header offset 96 at each commit, as
 	// SQLite writes SQLITE_VERSION_NUMBER. Wren claims the version of the

@@ -1,12 +1,16 @@
 package pager
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/wrendb/wren/lockqueue"
 	"github.com/wrendb/wren/osvfs"
 	"github.com/wrendb/wren/resultcode"
+	"github.com/wrendb/wren/wal"
 )
 
 type txState int
@@ -54,6 +58,25 @@ type Pager struct {
 	dbModified bool     // the database file was written (spill or commit)
 	savepoints []*savepoint
 	stmt       stmtJournal
+
+	// Locks (locks.go).
+	holder      *lockqueue.Holder // this connection's place in the file's queue
+	busyTimeout time.Duration
+	ctx         context.Context // bounds the lock waits of the call under way; nil: none
+
+	// WAL mode (walmode.go). In WAL mode journalMode keeps the rollback
+	// mode to return to.
+	log            *wal.Log // non-nil in WAL mode
+	wantWAL        bool     // WAL asked for while the database has no pages: the first commit makes it a WAL database
+	walHeader      bool     // the header's write version (byte 19) is 2, as of readFileState
+	walWaitWrite   bool     // the WAL's WRITE lock may wait in the queue
+	autoCheckpoint int      // PRAGMA wal_autocheckpoint, in frames; <= 0 off
+	// journalSizeLimit is PRAGMA journal_size_limit, for the WAL; < 0 none.
+	journalSizeLimit int64
+
+	// Memory-mapped reads (mmap.go).
+	mmapSize int64
+	mapping  []byte // the database file's first bytes, read-only; nil when unmapped
 }
 
 // Open opens the database file name through vfs. It takes no lock and reads
@@ -71,7 +94,7 @@ func Open(vfs osvfs.VFS, name string, opts Options) (*Pager, error) {
 	if !validPageSize(pageSize) {
 		return nil, resultcode.Errorf(resultcode.Misuse, "pager: invalid page size %d", opts.PageSize)
 	}
-	if opts.JournalMode < JournalDelete || opts.JournalMode > JournalOff {
+	if opts.JournalMode < JournalDelete || opts.JournalMode > JournalWAL {
 		return nil, resultcode.Errorf(resultcode.Misuse, "pager: invalid journal mode %d", int(opts.JournalMode))
 	}
 	flags := osvfs.OpenMainDB
@@ -95,16 +118,23 @@ func Open(vfs osvfs.VFS, name string, opts Options) (*Pager, error) {
 		return nil, fmt.Errorf("pager: open %s: %w", name, err)
 	}
 	p := &Pager{
-		vfs:         vfs,
-		dbName:      full,
-		journalName: full + "-journal",
-		file:        f,
-		readOnly:    readOnly,
-		journalMode: opts.JournalMode,
-		sync:        opts.Synchronous,
-		cacheSize:   opts.CacheSize,
-		pageSize:    pageSize,
+		vfs:              vfs,
+		dbName:           full,
+		journalName:      full + "-journal",
+		file:             f,
+		readOnly:         readOnly,
+		journalMode:      opts.JournalMode,
+		sync:             opts.Synchronous,
+		cacheSize:        opts.CacheSize,
+		pageSize:         pageSize,
+		busyTimeout:      max(opts.BusyTimeout, 0),
+		autoCheckpoint:   defaultAutoCheckpoint,
+		journalSizeLimit: -1,
 	}
+	if opts.JournalMode == JournalWAL {
+		p.journalMode, p.wantWAL = JournalDelete, true
+	}
+	p.holder = lockqueue.Open(queueKey(vfs, f, full)).NewHolder()
 	// Peek at the header's page size so that PageSize is right before the
 	// first transaction; a bad header is reported by BeginRead.
 	var hdr [100]byte
@@ -131,7 +161,17 @@ func (p *Pager) Close() error {
 		errs = append(errs, p.EndRead())
 	}
 	p.cache.clear()
+	p.unmapFile()
+	if p.log != nil {
+		// The WAL's Close checkpoints if this is the last connection,
+		// which it judges by the SHARED lock we still hold.
+		errs = append(errs, p.log.Close())
+		p.log = nil
+		errs = append(errs, p.unlockFile(osvfs.LockNone))
+	}
 	errs = append(errs, p.file.Close())
+	p.holder.Close()
+	p.holder.Queue().Close()
 	p.closed = true
 	return errors.Join(errs...)
 }
@@ -168,20 +208,53 @@ func (p *Pager) SetPageSize(n int) error {
 	return nil
 }
 
-// SetJournalMode changes the journal mode; not inside a write transaction.
+// SetJournalMode changes the journal mode, as PRAGMA journal_mode does; not
+// inside a write transaction. JournalMode tells the mode that resulted.
+//
+// Between the rollback modes it only changes how the next transactions
+// journal. Into WAL mode (outside any transaction): a database without
+// pages becomes a WAL database with its first commit; any other gets the
+// header bytes 18 and 19 set to 2 in a write transaction of its own, which
+// waits for the readers like any commit, and from then on every connection
+// uses the WAL. Out of WAL mode (outside any transaction): the pager needs
+// the EXCLUSIVE lock, which it does not get while another connection has the
+// database open (an error wrapping ErrBusy); it then checkpoints the WAL,
+// deletes it and sets the header bytes back to 1.
 func (p *Pager) SetJournalMode(m JournalMode) error {
-	if m < JournalDelete || m > JournalOff {
+	if m < JournalDelete || m > JournalWAL {
 		return resultcode.Errorf(resultcode.Misuse, "pager: invalid journal mode %d", int(m))
+	}
+	if err := p.checkOpen(); err != nil {
+		return err
 	}
 	if p.state == stateWrite {
 		return resultcode.Errorf(resultcode.Error, "pager: cannot change the journal mode inside a write transaction")
 	}
-	p.journalMode = m
+	switch {
+	case m == JournalWAL && p.log == nil:
+		if p.state != stateNone {
+			return resultcode.Errorf(resultcode.Error, "cannot change into wal mode from within a transaction")
+		}
+		return p.enterWAL()
+	case m != JournalWAL && p.log != nil:
+		if p.state != stateNone {
+			return resultcode.Errorf(resultcode.Error, "cannot change out of wal mode from within a transaction")
+		}
+		return p.leaveWAL(m)
+	case m != JournalWAL:
+		p.wantWAL = false
+		p.journalMode = m
+	}
 	return nil
 }
 
 // SetSynchronous changes the synchronous level.
-func (p *Pager) SetSynchronous(s Synchronous) { p.sync = s }
+func (p *Pager) SetSynchronous(s Synchronous) {
+	p.sync = s
+	if p.log != nil {
+		p.log.SetSync(walSync(s))
+	}
+}
 
 // SetCacheSize changes the cache size (PRAGMA cache_size semantics: >0
 // pages, <0 KiB, 0 the default). Pages beyond the new size are evicted as
@@ -201,8 +274,14 @@ func (p *Pager) CacheSize() int {
 	return p.cacheSize
 }
 
-// JournalMode is the current journal mode.
-func (p *Pager) JournalMode() JournalMode { return p.journalMode }
+// JournalMode is the current journal mode: JournalWAL in WAL mode (see
+// WALMode), else the rollback journal's mode.
+func (p *Pager) JournalMode() JournalMode {
+	if p.WALMode() {
+		return JournalWAL
+	}
+	return p.journalMode
+}
 
 // Synchronous is the current synchronous level.
 func (p *Pager) Synchronous() Synchronous { return p.sync }

@@ -97,7 +97,12 @@ func (p *Pager) finalizeJournalFile(f journalFile, laterHeaders []int64, hot boo
 		return nil
 	default:
 		// DELETE, and the on-disk journal a MEMORY or OFF pager found hot.
-		if err := p.vfs.Delete(p.journalName, p.sync == SyncExtra); err != nil {
+		// The commit that makes the database a WAL database syncs the
+		// directory at any level but OFF: the commits after it go to the
+		// WAL, and a journal resurrected by a power loss would roll the
+		// file back under them.
+		syncDir := p.sync == SyncExtra || p.wantWAL && p.sync != SyncOff
+		if err := p.vfs.Delete(p.journalName, syncDir); err != nil {
 			return fmt.Errorf("pager: delete journal: %w", err)
 		}
 		return nil
@@ -126,10 +131,19 @@ func (p *Pager) recoverHotJournal() error {
 		return resultcode.Errorf(resultcode.ReadOnlyRollback,
 			"pager: %s has a hot journal that a read-only connection cannot roll back", p.dbName)
 	}
-	if err := p.file.Lock(osvfs.LockExclusive); err != nil {
-		return fmt.Errorf("pager: exclusive lock for hot journal: %w", err)
+	// Back to SHARED afterwards, or to RESERVED in the queue for a
+	// writer that began from nothing (BeginWrite).
+	prev := p.holder.Level()
+	if err := p.lockFile(osvfs.LockExclusive, true); err != nil {
+		return fmt.Errorf("pager: hot journal: %w", err)
 	}
-	defer p.file.Unlock(osvfs.LockShared)
+	defer func() {
+		if prev == osvfs.LockReserved {
+			p.downgradeToReserved()
+		} else {
+			p.unlockFile(osvfs.LockShared)
+		}
+	}()
 	// Another connection may have rolled it back between our check and
 	// our lock.
 	if exists, err := p.vfs.Exists(p.journalName); err != nil || !exists {

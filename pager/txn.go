@@ -1,6 +1,7 @@
 package pager
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -27,23 +28,60 @@ func (p *Pager) checkOpen() error {
 // BeginRead starts a read transaction: it takes a SHARED lock, rolls back a
 // hot journal left by a crashed writer, and checks the cache against the
 // file's change counter and size. Starting one while one is open is a no-op.
-func (p *Pager) BeginRead() error {
+// In WAL mode it fixes the snapshot the transaction reads instead (see the
+// package documentation).
+func (p *Pager) BeginRead() error { return p.BeginReadContext(context.Background()) }
+
+// BeginReadContext is BeginRead with ctx bounding the lock waits (as well as
+// the busy timeout): a wait ended by ctx fails with an error wrapping
+// ctx.Err(). A context made by lockqueue.WithPriority waits at the head of
+// the lock queue.
+func (p *Pager) BeginReadContext(ctx context.Context) error {
 	if err := p.checkOpen(); err != nil {
 		return err
 	}
 	if p.state != stateNone {
 		return nil
 	}
-	if err := p.file.Lock(osvfs.LockShared); err != nil {
-		return fmt.Errorf("pager: shared lock: %w", err)
+	p.ctx = ctx
+	defer func() { p.ctx = nil }()
+	if p.log != nil {
+		return p.beginReadWAL()
+	}
+	// Waits for other connections of this process happen in the queue;
+	// the retries are for the rest (another process's lock, two readers
+	// finding the same hot journal), with every lock let go in between.
+	return p.retryBusy(func() error {
+		if err := p.lockFile(osvfs.LockShared, true); err != nil {
+			return err
+		}
+		if err := p.openState(); err != nil {
+			p.abortOpen()
+			return err
+		}
+		return nil
+	})
+}
+
+// openState starts the read transaction once the SHARED lock is held:
+// hot-journal rollback, the file's state, and the switch to WAL mode when
+// the file turns out to be a WAL database.
+func (p *Pager) openState() error {
+	if p.log != nil {
+		// A retry after the WAL was opened by a try that failed later.
+		return p.beginReadWAL()
 	}
 	if err := p.recoverHotJournal(); err != nil {
-		p.unlock()
 		return err
 	}
 	if err := p.readFileState(); err != nil {
-		p.unlock()
 		return err
+	}
+	if err := p.detectWAL(); err != nil {
+		return err
+	}
+	if p.log != nil {
+		return p.beginReadWAL()
 	}
 	p.state = stateRead
 	return nil
@@ -51,7 +89,9 @@ func (p *Pager) BeginRead() error {
 
 // EndRead ends a read transaction and drops the SHARED lock. The cache is
 // kept and revalidated by the next BeginRead. Inside a write transaction it
-// is an error; after Commit or Rollback it is a no-op.
+// is an error; after Commit or Rollback it is a no-op. In WAL mode the
+// SHARED lock stays (the WAL needs it while the connection lives) and the
+// snapshot is released.
 func (p *Pager) EndRead() error {
 	switch p.state {
 	case stateNone:
@@ -60,21 +100,28 @@ func (p *Pager) EndRead() error {
 		return resultcode.Errorf(resultcode.Misuse, "pager: EndRead inside a write transaction")
 	}
 	p.state = stateNone
+	if p.log != nil {
+		p.log.EndRead()
+		return nil
+	}
 	return p.unlock()
 }
 
-// unlock drops every lock, keeping the first error.
-func (p *Pager) unlock() error {
-	if err := p.file.Unlock(osvfs.LockNone); err != nil {
-		return fmt.Errorf("pager: unlock: %w", err)
-	}
-	return nil
-}
+// unlock drops every lock on the database file.
+func (p *Pager) unlock() error { return p.unlockFile(osvfs.LockNone) }
 
 // BeginWrite starts a write transaction, and the read transaction first if
-// none is open. It takes the RESERVED lock: another writer gets an error
-// wrapping ErrBusy, readers continue.
-func (p *Pager) BeginWrite() error {
+// none is open. It takes the RESERVED lock (in WAL mode the WAL's writer
+// lock): another writer makes it wait up to the busy timeout, then fail
+// with an error wrapping ErrBusy; readers continue. A read transaction that
+// would deadlock by waiting (another writer waits for it to end) fails at
+// once. In WAL mode a read transaction whose snapshot is stale (another
+// connection committed since it began) cannot become a write transaction:
+// the error has code resultcode.BusySnapshot.
+func (p *Pager) BeginWrite() error { return p.BeginWriteContext(context.Background()) }
+
+// BeginWriteContext is BeginWrite with ctx bounding the lock waits.
+func (p *Pager) BeginWriteContext(ctx context.Context) error {
 	if err := p.checkOpen(); err != nil {
 		return err
 	}
@@ -84,22 +131,97 @@ func (p *Pager) BeginWrite() error {
 	if p.readOnly {
 		return fmt.Errorf("pager: %s is read-only: %w", p.dbName, resultcode.ErrReadOnly)
 	}
-	startedRead := p.state == stateNone
-	if err := p.BeginRead(); err != nil {
+	p.ctx = ctx
+	defer func() { p.ctx = nil }()
+	if p.log != nil {
+		if err := p.beginWriteWAL(); err != nil {
+			return err
+		}
+		p.startWrite()
+		return nil
+	}
+	if p.state == stateRead {
+		if err := p.lockFile(osvfs.LockReserved, true); err != nil {
+			return err
+		}
+		p.startWrite()
+		return nil
+	}
+	// From nothing: RESERVED in the queue before SHARED, so that writers
+	// queue for each other instead of deadlocking as upgrading readers.
+	// lockFile takes SHARED at the OS; RESERVED at the OS comes after the
+	// hot-journal check.
+	if err := p.lockFile(osvfs.LockReserved, true); err != nil {
 		return err
 	}
-	if err := p.file.Lock(osvfs.LockReserved); err != nil {
-		if startedRead {
-			p.EndRead()
+	err := p.retryBusy(func() error {
+		if p.file.LockLevel() == osvfs.LockNone {
+			if err := p.file.Lock(osvfs.LockShared); err != nil {
+				return err
+			}
 		}
-		return fmt.Errorf("pager: reserved lock: %w", err)
+		if err := p.openState(); err != nil {
+			return err
+		}
+		if p.log != nil {
+			return nil
+		}
+		if err := p.file.Lock(osvfs.LockReserved); err != nil {
+			// Another process writes. As SQLite does, let go of SHARED
+			// while waiting: its commit may be waiting for our SHARED.
+			p.state = stateNone
+			if e := p.file.Unlock(osvfs.LockNone); e != nil {
+				return e
+			}
+			return fmt.Errorf("pager: RESERVED lock: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		p.abortOpen()
+		return err
 	}
+	if p.log != nil {
+		// A WAL database: its writer lock is the WAL's, not RESERVED, and
+		// beginWriteWAL queues for it before it takes the snapshot.
+		p.holder.Unlock(osvfs.LockShared)
+		p.log.EndRead()
+		p.state = stateNone
+		if err := p.beginWriteWAL(); err != nil {
+			return err
+		}
+		p.startWrite()
+		return nil
+	}
+	p.startWrite()
+	return nil
+}
+
+// abortOpen undoes the locks of a BeginRead or BeginWrite that failed
+// before its transaction began: all of them, except in WAL mode (the WAL
+// was opened on the way), where SHARED stays for the connection's life.
+func (p *Pager) abortOpen() {
+	p.state = stateNone
+	if p.log == nil {
+		p.unlock()
+		return
+	}
+	if p.file.LockLevel() == osvfs.LockNone {
+		// Cannot happen with the locks the WAL was opened under; if it
+		// does, take SHARED back or leave WAL mode's invariant broken.
+		p.file.Lock(osvfs.LockShared)
+	}
+	p.holder.Unlock(osvfs.LockShared) // drops the queue's RESERVED, if held
+}
+
+// startWrite turns the read transaction into a write transaction once the
+// writer's lock is held.
+func (p *Pager) startWrite() {
 	p.state = stateWrite
 	p.dbOrigSize = p.dbSize
 	p.changed = false
 	p.dbModified = false
 	p.jrnl = nil
-	return nil
 }
 
 // Commit makes the write transaction durable and ends it (and the read
@@ -111,7 +233,11 @@ func (p *Pager) BeginWrite() error {
 //
 // When Commit fails the transaction stays open: call Rollback. An error
 // wrapping ErrBusy (readers still hold SHARED locks) can also be retried.
-func (p *Pager) Commit() error {
+func (p *Pager) Commit() error { return p.CommitContext(context.Background()) }
+
+// CommitContext is Commit with ctx bounding the wait for the EXCLUSIVE lock
+// (readers to drain) in rollback mode.
+func (p *Pager) CommitContext(ctx context.Context) error {
 	if err := p.checkOpen(); err != nil {
 		return err
 	}
@@ -124,6 +250,11 @@ func (p *Pager) Commit() error {
 	if !p.changed {
 		return p.endWrite()
 	}
+	p.ctx = ctx
+	defer func() { p.ctx = nil }()
+	if p.log != nil {
+		return p.commitWAL()
+	}
 	if err := p.journalTruncatedPages(); err != nil {
 		return err
 	}
@@ -132,8 +263,8 @@ func (p *Pager) Commit() error {
 			return err
 		}
 	}
-	if err := p.file.Lock(osvfs.LockExclusive); err != nil {
-		return fmt.Errorf("pager: exclusive lock: %w", err)
+	if err := p.lockFile(osvfs.LockExclusive, true); err != nil {
+		return err
 	}
 	if err := p.syncJournal(); err != nil {
 		return err
@@ -170,6 +301,11 @@ func (p *Pager) endWrite() error {
 	p.changed = false
 	p.dbModified = false
 	p.state = stateNone
+	if p.log != nil {
+		err := p.log.EndWrite()
+		p.log.EndRead()
+		return err
+	}
 	return p.unlock()
 }
 
@@ -197,7 +333,7 @@ func (p *Pager) rememberFileState() error {
 // journalTruncatedPages journals the pages a shrinking commit cuts off,
 // so that a rollback can put them back.
 func (p *Pager) journalTruncatedPages() error {
-	if p.dbSize >= p.dbOrigSize || p.journalMode == JournalOff {
+	if p.dbSize >= p.dbOrigSize || p.noJournal() {
 		return nil
 	}
 	buf := make([]byte, p.pageSize)
@@ -228,6 +364,15 @@ func (p *Pager) updateChangeCounter() error {
 		return err
 	}
 	counter := binary.BigEndian.Uint32(p.fileVers[:]) + 1
+	if p.log != nil {
+		// fileVers follows the database file, which lags behind the WAL.
+		counter = binary.BigEndian.Uint32(pg.data[offChangeCounter:]) + 1
+	}
+	if p.log != nil || p.wantWAL {
+		// A WAL database says so in its read and write versions, which
+		// is how every connection (and sqlite3) knows to use the WAL.
+		pg.data[offWriteVersion], pg.data[offReadVersion] = 2, 2
+	}
 	binary.BigEndian.PutUint32(pg.data[offChangeCounter:], counter)
 	binary.BigEndian.PutUint32(pg.data[offDBSize:], p.dbSize)
 	binary.BigEndian.PutUint32(pg.data[offVersionValid:], counter)
@@ -308,6 +453,9 @@ func (p *Pager) Rollback() error {
 		return nil
 	case stateRead:
 		return p.EndRead()
+	}
+	if p.log != nil {
+		return p.rollbackWAL()
 	}
 	if !p.dbModified {
 		for _, pg := range p.cache.dirty {

@@ -46,8 +46,16 @@ func (p *Pager) fetch(pgno uint32) (*Page, error) {
 // the file reads as zeros (it was appended and not yet written); a page the
 // file holds only part of is corruption.
 func (p *Pager) readPage(pgno uint32, buf []byte) error {
+	if p.log != nil {
+		if found, err := p.readWALFrame(pgno, buf); found || err != nil {
+			return err
+		}
+	}
 	if pgno > p.dbFileSize {
 		clear(buf)
+		return nil
+	}
+	if p.mapping != nil && p.readMapped(pgno, buf) {
 		return nil
 	}
 	n, err := p.file.ReadAt(buf, int64(pgno-1)*int64(p.pageSize))
@@ -95,7 +103,10 @@ func (p *Pager) spill() error {
 	if !unreferenced {
 		return nil
 	}
-	if err := p.file.Lock(osvfs.LockExclusive); err != nil {
+	if p.log != nil {
+		return p.spillWAL()
+	}
+	if err := p.lockFile(osvfs.LockExclusive, false); err != nil {
 		if errors.Is(err, resultcode.ErrBusy) {
 			return nil
 		}
@@ -112,7 +123,7 @@ func (p *Pager) spill() error {
 // still gets a header, whose original size truncates the appended pages
 // away if a crash leaves them half written.
 func (p *Pager) syncJournal() error {
-	if p.journalMode == JournalOff {
+	if p.noJournal() {
 		return nil
 	}
 	if err := p.startJournal(); err != nil {
@@ -125,7 +136,7 @@ func (p *Pager) syncJournal() error {
 }
 
 func (p *Pager) startJournal() error {
-	if p.jrnl != nil || p.journalMode == JournalOff {
+	if p.jrnl != nil || p.noJournal() {
 		return nil
 	}
 	j, err := p.openJournal()
@@ -139,7 +150,7 @@ func (p *Pager) startJournal() error {
 // journalPage writes the original content of page pgno to the journal,
 // unless it is there already or lies beyond the original database size.
 func (p *Pager) journalPage(pgno uint32, orig []byte) error {
-	if p.journalMode == JournalOff || pgno > p.dbOrigSize {
+	if p.noJournal() || pgno > p.dbOrigSize {
 		return nil
 	}
 	if err := p.startJournal(); err != nil {

@@ -81,7 +81,9 @@
 // resultcode.ErrBusy, and waiting is the caller's business (the pager's
 // busy handler, the lock queue, or the BusyFunc given to Checkpoint). Only
 // BeginRead retries by itself, briefly, when the index changes between two
-// looks, as SQLite does.
+// looks, as SQLite does. Options.ShmLock puts a function in front of the
+// shared memory's ShmLock: the pager routes every WAL lock through its
+// process-wide lock queue there, and lets the WRITE lock wait in it.
 //
 // # Caveats
 //

@@ -23,23 +23,32 @@ func slotRead(i int) int { return slotRead0 + i }
 
 var slotNames = [...]string{"WRITE", "CKPT", "RECOVER", "READ0", "READ1", "READ2", "READ3", "READ4"}
 
+// shmLock is the database file's ShmLock, or Options.ShmLock in front of
+// it.
+func (l *Log) shmLock(offset, n int, exclusive, unlock bool) error {
+	if l.opts.ShmLock != nil {
+		return l.opts.ShmLock(offset, n, exclusive, unlock)
+	}
+	return l.shm.ShmLock(offset, n, exclusive, unlock)
+}
+
 func (l *Log) lockShared(slot int) error {
-	if err := l.shm.ShmLock(slot, 1, false, false); err != nil {
+	if err := l.shmLock(slot, 1, false, false); err != nil {
 		return fmt.Errorf("wal: %s lock: %w", slotNames[slot], err)
 	}
 	return nil
 }
 
-func (l *Log) unlockShared(slot int) { l.shm.ShmLock(slot, 1, false, true) }
+func (l *Log) unlockShared(slot int) { l.shmLock(slot, 1, false, true) }
 
 func (l *Log) lockExclusive(slot, n int) error {
-	if err := l.shm.ShmLock(slot, n, true, false); err != nil {
+	if err := l.shmLock(slot, n, true, false); err != nil {
 		return fmt.Errorf("wal: %s lock: %w", slotNames[slot], err)
 	}
 	return nil
 }
 
-func (l *Log) unlockExclusive(slot, n int) { l.shm.ShmLock(slot, n, true, true) }
+func (l *Log) unlockExclusive(slot, n int) { l.shmLock(slot, n, true, true) }
 
 // BusyFunc is called when a lock a checkpoint waits for is held by someone
 // else; it returns true to try again (after waiting as it sees fit) and

@@ -30,6 +30,13 @@ type Options struct {
 	// ReadOnly opens the WAL without write access: no writes, no
 	// checkpoints.
 	ReadOnly bool
+	// ShmLock, when not nil, takes and releases the WAL locks in place of
+	// the database file's SharedMemory.ShmLock, with the same arguments and
+	// the same contract (a conflict fails at once with an error wrapping
+	// resultcode.ErrBusy, unless the function chooses to wait). The pager
+	// puts its process-wide lock queue here, so that the WAL locks of the
+	// connections of one process are queued rather than polled.
+	ShmLock func(offset, n int, exclusive, unlock bool) error
 }
 
 // Log is one connection's handle on a database's write-ahead log and
