@@ -1,0 +1,171 @@
+package wren
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"io"
+
+	"github.com/wrendb/wren/record"
+)
+
+// rows reads a query's results. Integers and floats reach database/sql
+// without an allocation per value (see boxer); text becomes a string and a
+// blob a []byte reused from row to row, as driver.Rows allows.
+type rows struct {
+	c       *conn
+	ctx     context.Context
+	p       *prepared
+	w       *watch
+	owns    bool  // give p back to the cache at Close
+	stmt    *stmt // the Stmt that owns p, when not owns
+	cols    *columns
+	box     boxer
+	blobs   [][]byte
+	done    bool
+	stepped bool  // Next has stepped once
+	err     error // why the rows ended early
+}
+
+var (
+	_ driver.Rows                           = (*rows)(nil)
+	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
+	_ driver.RowsColumnTypeNullable         = (*rows)(nil)
+	_ driver.RowsColumnTypeScanType         = (*rows)(nil)
+)
+
+func newRows(c *conn, ctx context.Context, p *prepared, w *watch, owns bool) *rows {
+	// A schema change recompiles the statement, which may change its
+	// columns (a table dropped and created again, say).
+	if sch := c.ec.Schema(); p.meta == nil || p.meta.schema != sch {
+		p.meta = newColumns(p.st, sch)
+	}
+	return &rows{c: c, ctx: ctx, p: p, w: w, owns: owns, cols: p.meta}
+}
+
+// Columns returns the result column names.
+func (r *rows) Columns() []string {
+	if r.cols == nil {
+		return nil
+	}
+	return r.cols.names
+}
+
+// Close ends the query and gives the statement back.
+func (r *rows) Close() error {
+	r.abandon(nil)
+	return nil
+}
+
+// abandon ends the rows; err, when set, is what a later Next reports (a
+// transaction that ended under them).
+func (r *rows) abandon(err error) {
+	if r.p == nil {
+		return
+	}
+	r.done = true
+	if r.err == nil {
+		r.err = err
+	}
+	p := r.p
+	r.p = nil
+	r.w.stop()
+	r.c.forgetRows(r)
+	if r.owns || r.stmt == nil || r.stmt.closed {
+		r.c.unclaim(p)
+	} else {
+		resetStmt(p)
+		p.running = false
+	}
+}
+
+// Next fills dest with the next row.
+func (r *rows) Next(dest []driver.Value) error {
+	if r.done || r.p == nil {
+		if r.err != nil {
+			return r.err
+		}
+		return io.EOF
+	}
+	st := r.p.st
+	ok, err := st.Step()
+	if err != nil {
+		err = r.c.stepError(r.ctx, err)
+		r.err = err
+		r.abandon(nil)
+		return err
+	}
+	if !ok {
+		r.abandon(nil)
+		return io.EOF
+	}
+	if !r.stepped {
+		r.stepped = true
+		// The first step may have recompiled the statement for a schema
+		// that changed since Columns was answered.
+		if sch := r.c.ec.Schema(); sch != r.cols.schema {
+			r.p.meta = newColumns(st, sch)
+			r.cols = r.p.meta
+		}
+	}
+	if len(dest) > len(r.cols.names) {
+		dest = dest[:len(r.cols.names)]
+	}
+	for i := range dest {
+		v := st.Column(i)
+		switch v.Kind {
+		case record.Null:
+			dest[i] = nil
+		case record.Integer:
+			if r.cols.isTime[i] {
+				dest[i] = unixTime(v.Int, r.c.s.timeFormat)
+				continue
+			}
+			dest[i] = r.box.int64(v.Int)
+		case record.Real:
+			dest[i] = r.box.float64(v.Float)
+		case record.Text:
+			if r.cols.isTime[i] {
+				if t, ok := parseTime(string(v.Bytes)); ok {
+					dest[i] = t
+					continue
+				}
+			}
+			dest[i] = string(v.Bytes)
+		case record.Blob:
+			dest[i] = r.blob(i, v.Bytes)
+		}
+	}
+	return nil
+}
+
+// blob copies b into column i's buffer, which the next row reuses.
+func (r *rows) blob(i int, b []byte) []byte {
+	if r.blobs == nil {
+		r.blobs = make([][]byte, len(r.cols.names))
+	}
+	buf := r.blobs[i]
+	if cap(buf) < len(b) || buf == nil {
+		buf = make([]byte, len(b), max(len(b), 16))
+	}
+	buf = buf[:len(b)]
+	copy(buf, b)
+	r.blobs[i] = buf
+	return buf
+}
+
+// ColumnTypeDatabaseTypeName returns the column's declared type without
+// its size, in upper case ("VARCHAR" for varchar(20)); "" for an
+// expression.
+func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.cols.dbType[i] }
+
+// ColumnTypeNullable reports whether a table column may hold NULL; ok is
+// false for an expression, which may or may not.
+func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) {
+	return !r.cols.notNull[i], r.cols.known[i]
+}
+
+// ColumnTypeScanType returns the Go type to scan the column into.
+func (r *rows) ColumnTypeScanType(i int) reflectType { return r.cols.scanType[i] }
+
+var errTxEnded = errors.New("wren: the transaction ended while these rows were open")
