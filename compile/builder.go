@@ -29,6 +29,8 @@ type compiler struct {
 	ctes      []map[string]*cteDef
 	viewDepth int
 	err       error
+	trig      *trigCtx
+	noAbort   bool // the statement cannot fail after its first write
 }
 
 func newCompiler(env *Env) *compiler {
@@ -66,6 +68,7 @@ func (c *compiler) finish() *vdbe.Program {
 	c.prog.NumAggs = c.nAgg
 	c.prog.ReadOnly = !c.writes
 	c.prog.Plan = c.plan
+	c.prog.MayAbort = c.writes && !c.noAbort
 	return c.prog
 }
 

@@ -16,9 +16,14 @@ type Env struct {
 }
 
 // Compile turns a SELECT, INSERT, UPDATE or DELETE into a program.
-func Compile(st ast.Stmt, env *Env) (*vdbe.Program, error) {
+func Compile(st ast.Stmt, env *Env) (prog *vdbe.Program, err error) {
+	defer func() {
+		// A compiler bug fails the statement instead of the process.
+		if r := recover(); r != nil {
+			prog, err = nil, resultcode.Errorf(resultcode.Internal, "internal error while compiling: %v", r)
+		}
+	}()
 	c := newCompiler(env)
-	var err error
 	switch s := st.(type) {
 	case *ast.Select:
 		err = c.compileSelectStmt(s)

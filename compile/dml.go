@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/wrendb/wren/parser/ast"
+	"github.com/wrendb/wren/record"
 	"github.com/wrendb/wren/resultcode"
 	"github.com/wrendb/wren/schema"
 	"github.com/wrendb/wren/vdbe"
@@ -142,12 +143,15 @@ func (c *compiler) compileInsert(s *ast.Insert) error {
 	n := len(t.Columns)
 	rowid := c.reg()
 	cols := c.regs(n)
+	seq := c.loadSequence(t)
 	// fill loads one row's values (value i from get(i)) and inserts it.
 	fill := func(get func(i int, target int) error) error {
 		skip := c.newLabel()
 		provided := map[int]int{}
-		for i, ci := range target {
-			provided[ci] = i
+		if get != nil {
+			for i, ci := range target {
+				provided[ci] = i
+			}
 		}
 		for i := 0; i < n; i++ {
 			if i == t.RowidAlias {
@@ -174,22 +178,50 @@ func (c *compiler) compileInsert(s *ast.Insert) error {
 			c.emit(vdbe.CodeNewRowid, w.cur, rowid, 0)
 			c.place(done)
 		} else {
-			c.emit(vdbe.CodeNewRowid, w.cur, rowid, 0)
+			c.emit(vdbe.CodeNewRowid, w.cur, rowid, seq.regOrZero())
+		}
+		if seq != nil {
+			// AUTOINCREMENT remembers the largest rowid ever used.
+			keep := c.newLabel()
+			c.emitP4(vdbe.CodeLe, rowid, keep, seq.reg, vdbe.P4{})
+			c.emit(vdbe.CodeCopy, rowid, seq.reg, 1)
+			c.place(keep)
 		}
 		if t.RowidAlias >= 0 {
 			c.emit(vdbe.CodeCopy, rowid, cols+t.RowidAlias, 1)
 		}
+		trig := c.hasTriggers(t, ast.TriggerInsert)
+		row := trigRow{newCols: cols, newRowid: rowid, skip: skip}
+		if trig {
+			if err := c.fireTriggers(t, ast.TriggerInsert, false, row); err != nil {
+				return err
+			}
+		}
 		if err := c.writeRow(w, rowid, cols, onError, skip, -1, true); err != nil {
 			return err
+		}
+		if trig {
+			if err := c.fireTriggers(t, ast.TriggerInsert, true, row); err != nil {
+				return err
+			}
 		}
 		c.place(skip)
 		return nil
 	}
+	defer func() {
+		if seq != nil {
+			c.saveSequence(t, seq)
+		}
+	}()
 	switch {
 	case s.DefaultValues:
 		return fill(nil)
 	case s.Select != nil && s.Select.Core.Values != nil && len(s.Select.Compounds) == 0 && s.Select.OrderBy == nil && s.Select.Limit == nil && s.Select.With == nil:
 		sc := &scope{}
+		if len(s.Select.Core.Values) == 1 && !c.hasTriggers(t, ast.TriggerInsert) && onError != ast.ConflictReplace && !hasReplaceConstraint(t) && c.trig == nil {
+			// All checks of one row come before its first write.
+			c.noAbort = true
+		}
 		for _, row := range s.Select.Core.Values {
 			if err := checkCount(len(row)); err != nil {
 				return err
@@ -476,8 +508,8 @@ func (c *compiler) finishWrite(w *writeTarget, rowid, cols int, keys []int, oldR
 		c.emit(vdbe.CodeNull, 0, cols+t.RowidAlias, 0)
 	}
 	c.emit(vdbe.CodeMakeRecord, cols, n, rec)
-	p5 := uint16(1)
-	if isInsert {
+	p5 := c.countFlag()
+	if isInsert && c.trig == nil {
 		p5 |= 2
 	}
 	i := c.emit(vdbe.CodeInsert, w.cur, rec, rowid)
@@ -580,11 +612,25 @@ func (c *compiler) compileDelete(s *ast.Delete) error {
 	next := c.newLabel()
 	c.emit(vdbe.CodeRowid, set, r, 0)
 	c.emit(vdbe.CodeSeekRowid, w.cur, next, r)
+	trig := c.hasTriggers(t, ast.TriggerDelete)
+	var row trigRow
+	if trig {
+		row = c.loadOldRow(w, w.cur, r, next)
+		if err := c.fireTriggers(t, ast.TriggerDelete, false, row); err != nil {
+			return err
+		}
+		c.emit(vdbe.CodeSeekRowid, w.cur, next, r)
+	}
 	if err := c.deleteIndexEntries(w, r); err != nil {
 		return err
 	}
 	i := c.emit(vdbe.CodeDelete, w.cur, 0, 0)
-	c.ops[i].P5 = 1
+	c.ops[i].P5 = c.countFlag()
+	if trig {
+		if err := c.fireTriggers(t, ast.TriggerDelete, true, row); err != nil {
+			return err
+		}
+	}
 	c.place(next)
 	c.emit(vdbe.CodeNext, set, top, 0)
 	c.place(done)
@@ -677,11 +723,130 @@ func (c *compiler) compileUpdate(s *ast.Update) error {
 	}
 	onError := s.Or
 	skip := next
+	trig := c.hasTriggers(t, ast.TriggerUpdate)
+	var row trigRow
+	if trig {
+		row = c.loadOldRow(w, src.cursor, old, next)
+		row.newCols, row.newRowid = cols, newRowid
+		row.updated = map[int]bool{}
+		for ci := range set {
+			row.updated[ci] = true
+		}
+		if rowidExpr != nil && t.RowidAlias >= 0 {
+			row.updated[t.RowidAlias] = true
+		}
+		if t.RowidAlias >= 0 {
+			c.emit(vdbe.CodeCopy, newRowid, cols+t.RowidAlias, 1)
+		}
+		if err := c.fireTriggers(t, ast.TriggerUpdate, false, row); err != nil {
+			return err
+		}
+	}
 	if err := c.writeRow(w, newRowid, cols, onError, skip, old, false); err != nil {
 		return err
+	}
+	if trig {
+		if err := c.fireTriggers(t, ast.TriggerUpdate, true, row); err != nil {
+			return err
+		}
 	}
 	c.place(next)
 	c.emit(vdbe.CodeNext, rows, top, 0)
 	c.place(done)
 	return nil
+}
+
+// loadOldRow copies the row under w.cur (rowid in register rowid) into
+// registers for the OLD row of triggers.
+func (c *compiler) loadOldRow(w *writeTarget, cur int, rowid int, skip int) trigRow {
+	t := w.t
+	cols := c.regs(len(t.Columns))
+	src := tableSource(t, "")
+	src.cursor = cur
+	for i := range t.Columns {
+		if i == t.RowidAlias {
+			c.emit(vdbe.CodeCopy, rowid, cols+i, 1)
+			continue
+		}
+		c.loadColumn(src, i, cols+i)
+	}
+	return trigRow{oldCols: cols, oldRowid: rowid, skip: skip}
+}
+
+// hasReplaceConstraint reports whether a constraint of t resolves
+// conflicts by REPLACE, which deletes rows before the checks are over.
+func hasReplaceConstraint(t *schema.Table) bool {
+	for _, ix := range t.Indexes {
+		if ix.OnConflict == ast.ConflictReplace {
+			return true
+		}
+	}
+	for _, col := range t.Columns {
+		if col.NotNullConflict == ast.ConflictReplace {
+			return true
+		}
+	}
+	if t.RowidAlias >= 0 && t.Stmt != nil {
+		for _, cc := range t.Stmt.Columns[t.RowidAlias].Constraints {
+			if cc.Kind == ast.ConsPrimaryKey && cc.OnConflict == ast.ConflictReplace {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sequence is the sqlite_sequence row of an AUTOINCREMENT table, read at
+// the start of an INSERT and written back at its end.
+type sequence struct {
+	cur        int
+	reg        int // the largest rowid used so far
+	rowidOfRow int // the row's rowid in sqlite_sequence, NULL when absent
+	name       int
+}
+
+func (q *sequence) regOrZero() int {
+	if q == nil {
+		return 0
+	}
+	return q.reg
+}
+
+func (c *compiler) loadSequence(t *schema.Table) *sequence {
+	st := c.sch.Table("sqlite_sequence")
+	if !t.Autoincrement || st == nil {
+		return nil
+	}
+	q := &sequence{cur: c.cursor(), reg: c.reg(), rowidOfRow: c.reg(), name: c.reg()}
+	c.emit(vdbe.CodeOpenWrite, q.cur, int(st.Root), 2)
+	c.emit(vdbe.CodeInteger, 0, q.reg, 0)
+	c.emit(vdbe.CodeNull, 0, q.rowidOfRow, 0)
+	c.loadConst(q.name, record.TextValue(t.Name))
+	done := c.newLabel()
+	c.emit(vdbe.CodeRewind, q.cur, done, 0)
+	top := c.addr()
+	next := c.newLabel()
+	r := c.reg()
+	c.emit(vdbe.CodeColumn, q.cur, 0, r)
+	c.emitP4(vdbe.CodeNe, r, next, q.name, vdbe.P4{})
+	c.emit(vdbe.CodeColumn, q.cur, 1, q.reg)
+	c.emit(vdbe.CodeRowid, q.cur, q.rowidOfRow, 0)
+	c.emit(vdbe.CodeGoto, 0, done, 0)
+	c.place(next)
+	c.emit(vdbe.CodeNext, q.cur, top, 0)
+	c.place(done)
+	return q
+}
+
+func (c *compiler) saveSequence(t *schema.Table, q *sequence) {
+	have := c.newLabel()
+	c.emit(vdbe.CodeNotNull, q.rowidOfRow, have, 0)
+	c.emit(vdbe.CodeNewRowid, q.cur, q.rowidOfRow, 0)
+	c.place(have)
+	vals := c.regs(2)
+	c.emit(vdbe.CodeCopy, q.name, vals, 1)
+	c.emit(vdbe.CodeCopy, q.reg, vals+1, 1)
+	rec := c.reg()
+	c.emit(vdbe.CodeMakeRecord, vals, 2, rec)
+	c.emit(vdbe.CodeInsert, q.cur, rec, q.rowidOfRow)
 }

@@ -283,7 +283,7 @@ func (c *compiler) expr(sc *scope, e ast.Expr, target int) error {
 	case *ast.Row:
 		return errorf("row value misused")
 	case *ast.Raise:
-		return c.raise(sc, e)
+		return c.raiseExpr(e, target)
 	default:
 		return errorf("unsupported expression")
 	}
@@ -535,10 +535,6 @@ func isConstReal(e ast.Expr) bool {
 		f = float64(v.Int)
 	}
 	return f >= 0 && f <= 1
-}
-
-func (c *compiler) raise(sc *scope, e *ast.Raise) error {
-	return errorf("RAISE() may only be used within a trigger-program")
 }
 
 // jumpIfFalse jumps to label when e is false or NULL (WHERE semantics).

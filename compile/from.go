@@ -14,6 +14,11 @@ type cteDef struct {
 	cols     []string
 	sel      *ast.Select
 	building bool
+	// recursive CTEs: the parts that read the CTE itself run once per
+	// row of a queue, reading that row from curRegs.
+	recursive bool
+	curRegs   int
+	shape     []colInfo
 }
 
 func (c *compiler) pushWith(w *ast.With) (func(), error) {
@@ -25,6 +30,13 @@ func (c *compiler) pushWith(w *ast.With) (func(), error) {
 		d := &cteDef{name: cte.Name.Name, sel: cte.Select}
 		for _, col := range cte.Columns {
 			d.cols = append(d.cols, col.Name)
+		}
+		if w.Recursive {
+			for _, cp := range cte.Select.Compounds {
+				if coreRefersTo(cp.Core, d.name) {
+					d.recursive = true
+				}
+			}
 		}
 		m[lower(cte.Name.Name)] = d
 	}
@@ -166,8 +178,15 @@ func (c *compiler) namedSource(sc *scope, s *ast.TableName) (*source, error) {
 	}
 	if s.Name.Schema.Name == "" {
 		if d := c.lookupCTE(name); d != nil {
+			if d.building && d.recursive && d.curRegs > 0 {
+				if alias == "" {
+					alias = d.name
+				}
+				cols := append([]colInfo(nil), d.shape...)
+				return &source{name: alias, cols: cols, regBase: d.curRegs}, nil
+			}
 			if d.building {
-				return nil, errorf("recursive reference in a subquery: %s", name)
+				return nil, errorf("circular reference: %s", name)
 			}
 			d.building = true
 			cols, err := c.selectShape(nil, d.sel)
@@ -186,6 +205,7 @@ func (c *compiler) namedSource(sc *scope, s *ast.TableName) (*source, error) {
 			if alias == "" {
 				alias = d.name
 			}
+			d.shape = cols
 			return &source{name: alias, sub: d.sel, cols: cols, subCTE: d}, nil
 		}
 	}
@@ -364,4 +384,131 @@ func (c *compiler) notNull(sc *scope, e ast.Expr) bool {
 		return true
 	}
 	return res.src.cols[res.col].notNull
+}
+
+// coreRefersTo reports whether a SELECT core reads the table name in its
+// FROM clause (a recursive CTE's recursive part).
+func coreRefersTo(core *ast.SelectCore, name string) bool {
+	if core == nil || core.From == nil {
+		return false
+	}
+	var walk func(items []ast.JoinItem) bool
+	walk = func(items []ast.JoinItem) bool {
+		for _, it := range items {
+			switch s := it.Source.(type) {
+			case *ast.TableName:
+				if s.Name.Schema.Name == "" && strings.EqualFold(s.Name.Name.Name, name) {
+					return true
+				}
+			case *ast.ParenJoin:
+				if walk(s.From.Items) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(core.From.Items)
+}
+
+// materializeRecursive fills the table of a recursive CTE: the rows of
+// the initial parts go to a queue and to the result; each row taken from
+// the queue runs the recursive parts, whose rows are queued in turn, until
+// the queue is empty (or LIMIT rows were produced). With UNION, rows
+// already produced are not produced again.
+func (c *compiler) materializeRecursive(src *source) error {
+	d := src.subCTE
+	sel := d.sel
+	if sel.OrderBy != nil {
+		return errorf("ORDER BY in a recursive query is not supported yet")
+	}
+	cores := []*ast.SelectCore{sel.Core}
+	var unionDistinct bool
+	for _, cp := range sel.Compounds {
+		cores = append(cores, cp.Core)
+		if coreRefersTo(cp.Core, d.name) && cp.Op == ast.Union {
+			unionDistinct = true
+		}
+	}
+	n := len(src.cols)
+	c.emit(vdbe.CodeOpenEphemeral, src.cursor, n, 0)
+	queue := c.cursor()
+	c.emit(vdbe.CodeOpenEphemeral, queue, n, 0)
+	distinct := -1
+	if unionDistinct {
+		distinct = c.cursor()
+		var colls []string
+		for _, col := range src.cols {
+			colls = append(colls, col.coll)
+		}
+		ki, err := c.keyInfo(colls, nil)
+		if err != nil {
+			return err
+		}
+		c.emitP4(vdbe.CodeOpenEphemeral, distinct, n, 0, vdbe.P4{KeyInfo: ki})
+	}
+	done := c.newLabel()
+	lc, err := c.setupLimit(&scope{}, sel.Limit, nil, done)
+	if err != nil {
+		return err
+	}
+	if sel.Offset != nil {
+		return errorf("OFFSET in a recursive query is not supported yet")
+	}
+	addRow := func(base, _ int) error {
+		skip := c.newLabel()
+		rec := c.reg()
+		if distinct >= 0 {
+			c.emitP4(vdbe.CodeFound, distinct, skip, base, vdbe.P4{Int: int64(n)})
+			c.emit(vdbe.CodeMakeRecord, base, n, rec)
+			c.emit(vdbe.CodeIdxInsert, distinct, rec, 0)
+		}
+		c.emit(vdbe.CodeMakeRecord, base, n, rec)
+		id := c.reg()
+		c.emit(vdbe.CodeNewRowid, queue, id, 0)
+		c.emit(vdbe.CodeInsert, queue, rec, id)
+		c.emit(vdbe.CodeNewRowid, src.cursor, id, 0)
+		c.emit(vdbe.CodeInsert, src.cursor, rec, id)
+		if lc.limit != 0 {
+			c.emit(vdbe.CodeDecrJumpZero, lc.limit, done, 0)
+		}
+		c.place(skip)
+		return nil
+	}
+	d.building = true
+	defer func() { d.building = false; d.curRegs = 0 }()
+	for _, core := range cores {
+		if coreRefersTo(core, d.name) {
+			continue
+		}
+		info, err := c.compileCore(nil, core, nil, nil, nil, &dest{kind: destCallback, fn: addRow})
+		if err != nil {
+			return err
+		}
+		if len(info.names) != n {
+			return errorf("SELECTs to the left and right of UNION do not have the same number of result columns")
+		}
+	}
+	d.curRegs = c.regs(n)
+	top := c.addr()
+	c.emit(vdbe.CodeRewind, queue, done, 0)
+	for i := 0; i < n; i++ {
+		c.emit(vdbe.CodeColumn, queue, i, d.curRegs+i)
+	}
+	c.emit(vdbe.CodeDelete, queue, 0, 0)
+	for _, core := range cores {
+		if !coreRefersTo(core, d.name) {
+			continue
+		}
+		info, err := c.compileCore(nil, core, nil, nil, nil, &dest{kind: destCallback, fn: addRow})
+		if err != nil {
+			return err
+		}
+		if len(info.names) != n {
+			return errorf("SELECTs to the left and right of UNION do not have the same number of result columns")
+		}
+	}
+	c.emit(vdbe.CodeGoto, 0, top, 0)
+	c.place(done)
+	return nil
 }

@@ -175,6 +175,10 @@ func (c *compiler) resolve(sc *scope, ref *ast.ColumnRef, allowAlias bool) (reso
 		}
 		_ = tableMatched
 	}
+	if res, ok := c.resolveTrigger(ref); ok {
+		markCorrelated(sc, nil)
+		return res, nil
+	}
 	if ref.Column.Quote == '"' && tbl == "" {
 		return resolved{literal: &ast.Literal{Kind: ast.LitString, Raw: "'" + name + "'", Value: name}}, nil
 	}

@@ -434,7 +434,12 @@ func (c *compiler) outputSorter(cur, nKey, base, n int, d *dest, lc *limitCtl) e
 func (c *compiler) materialize(sc *scope) error {
 	for _, src := range sc.srcs {
 		if src.sub == nil {
-			c.planScanPlaceholder(src)
+			continue
+		}
+		if src.subCTE != nil && src.subCTE.recursive {
+			if err := c.materializeRecursive(src); err != nil {
+				return err
+			}
 			continue
 		}
 		c.emit(vdbe.CodeOpenEphemeral, src.cursor, len(src.cols), 0)
@@ -451,8 +456,6 @@ func (c *compiler) materialize(sc *scope) error {
 	}
 	return nil
 }
-
-func (c *compiler) planScanPlaceholder(src *source) {}
 
 // compileValues compiles a VALUES list: each row is a SELECT of constants.
 func (c *compiler) compileValues(sc *scope, core *ast.SelectCore, orderBy []ast.OrderingTerm, limit, offset ast.Expr, d *dest) (*selectInfo, error) {

@@ -518,19 +518,22 @@ func (c *compiler) emitLevel(sc *scope, levels []planLevel, li int, terms []*wte
 		c.emit(vdbe.CodeInteger, 0, s.matchReg, 0)
 	}
 	var next func()
-	switch a.kind {
-	case accessScan:
+	switch {
+	case s.regBase > 0:
+		// One row, held in registers (a recursive CTE's current row).
+		next = func() {}
+	case a.kind == accessScan:
 		c.emit(vdbe.CodeRewind, s.cursor, nomore, 0)
 		top := c.addr()
 		next = func() { c.emit(vdbe.CodeNext, s.cursor, top, 0) }
-	case accessRowidEq:
+	case a.kind == accessRowidEq:
 		r, err := c.exprReg(sc, a.eq[0].other)
 		if err != nil {
 			return err
 		}
 		c.emit(vdbe.CodeSeekRowid, s.cursor, nomore, r)
 		next = func() {}
-	case accessIndex, accessAutoIndex:
+	case a.kind == accessIndex || a.kind == accessAutoIndex:
 		eq := a.eq
 		if a.kind == accessAutoIndex {
 			eq = a.auto

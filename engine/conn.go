@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wrendb/wren/btree"
+	"github.com/wrendb/wren/osvfs"
 	"github.com/wrendb/wren/pager"
 	"github.com/wrendb/wren/parser"
 	"github.com/wrendb/wren/record"
@@ -40,6 +41,8 @@ type Conn struct {
 	foreignKeys                      bool
 	cacheSize                        int
 	tempViews                        map[string]*schema.View
+	sorterMemory                     int // bytes a sorter keeps before spilling; 0: the default
+	locks                            lockState
 }
 
 // savepoint is a user SAVEPOINT; starter marks the one that began the
@@ -111,7 +114,13 @@ func (c *Conn) LastInsertRowid() int64 { return c.lastRowid }
 func (c *Conn) SetLastInsertRowid(id int64) { c.lastRowid = id }
 
 // SetBusyTimeout sets how long to wait for a lock.
-func (c *Conn) SetBusyTimeout(d time.Duration) { c.busyTimeout = d }
+func (c *Conn) SetBusyTimeout(d time.Duration) {
+	c.busyTimeout = d
+	c.pg.SetBusyTimeout(d)
+}
+
+// tempVFS holds sorter spill files.
+var tempVFS osvfs.VFS = osvfs.NewUnix()
 
 // compileSchema is the schema statements compile against: the
 // connection's schema plus its TEMP views.
@@ -203,34 +212,13 @@ func (c *Conn) Exec(sql string, args ...record.Value) error {
 	}
 }
 
-// retryBusy runs fn until it stops failing with SQLITE_BUSY or the busy
-// timeout passes. This is the one place where the engine waits for a lock,
-// so that a lock queue can replace the polling later.
-func (c *Conn) retryBusy(fn func() error) error {
-	deadline := time.Now().Add(c.busyTimeout)
-	sleep := time.Millisecond
-	for {
-		err := fn()
-		if err == nil || resultcode.Of(err).Primary() != resultcode.Busy {
-			return err
-		}
-		if time.Now().After(deadline) {
-			return resultcode.New(resultcode.Busy, "database is locked")
-		}
-		time.Sleep(sleep)
-		if sleep < 20*time.Millisecond {
-			sleep *= 2
-		}
-	}
-}
-
 // beginRead starts a read transaction if none is open, and makes sure the
 // connection's schema matches the file's.
 func (c *Conn) beginRead() error {
 	if c.inRead || c.inWrite {
 		return nil
 	}
-	if err := c.retryBusy(c.bt.BeginRead); err != nil {
+	if err := c.lockRead(); err != nil {
 		return err
 	}
 	c.inRead = true
@@ -250,7 +238,7 @@ func (c *Conn) beginWrite() error {
 		return resultcode.New(resultcode.ReadOnly, "attempt to write a readonly database")
 	}
 	wasRead := c.inRead
-	if err := c.retryBusy(c.bt.BeginWrite); err != nil {
+	if err := c.lockWrite(); err != nil {
 		return err
 	}
 	c.inWrite = true
@@ -276,7 +264,7 @@ func (c *Conn) endTx(commit bool) error {
 	var err error
 	switch {
 	case c.inWrite && commit:
-		err = c.retryBusy(c.bt.Commit)
+		err = c.commitWrite()
 		if err != nil {
 			return err
 		}

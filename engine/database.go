@@ -117,7 +117,11 @@ func Open(name string, cfg Config) (*Database, error) {
 
 func parseJournalMode(s string) (pager.JournalMode, error) {
 	switch strings.ToLower(s) {
-	case "", "delete", "wal":
+	case "", "wal":
+		// New files start in WAL mode (DESIGN.md, "Driver conventions");
+		// an existing file keeps the mode its header says.
+		return pager.JournalWAL, nil
+	case "delete":
 		return pager.JournalDelete, nil
 	case "truncate":
 		return pager.JournalTruncate, nil
@@ -147,6 +151,7 @@ func (db *Database) openPager() (*pager.Pager, error) {
 		JournalMode: db.journal,
 		ReadOnly:    db.cfg.ReadOnly,
 		Create:      create,
+		BusyTimeout: db.cfg.BusyTimeout,
 	})
 	if err != nil {
 		if resultcode.Of(err) == resultcode.OK {

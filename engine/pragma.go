@@ -65,6 +65,9 @@ func (c *Conn) preparePragma(st *ast.Pragma) (execKind, func(*Stmt) error, []str
 			return nil
 		}, []string{col}, nil
 	}
+	if kind, run, cols, ok := c.prepareWALPragma(name, arg, hasArg); ok {
+		return kind, run, cols, nil
+	}
 	switch name {
 	case "user_version":
 		return headerInt(60, "user_version")
@@ -114,19 +117,7 @@ func (c *Conn) preparePragma(st *ast.Pragma) (execKind, func(*Stmt) error, []str
 			return nil
 		}, []string{"cache_size"}, nil
 	case "journal_mode":
-		return execTxControl, func(s *Stmt) error {
-			if hasArg {
-				m, err := parseJournalMode(arg)
-				if err == nil && !c.db.cfg.Memory && !c.inWrite {
-					if strings.EqualFold(arg, "wal") {
-						m = pager.JournalDelete
-					}
-					c.pg.SetJournalMode(m)
-				}
-			}
-			rows(s, []record.Value{tval(c.pg.JournalMode().String())})
-			return nil
-		}, []string{"journal_mode"}, nil
+		return execTxControl, func(s *Stmt) error { return c.pragmaJournalMode(s, arg, hasArg) }, []string{"journal_mode"}, nil
 	case "synchronous":
 		if hasArg {
 			return execTxControl, func(s *Stmt) error {

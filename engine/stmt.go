@@ -254,7 +254,10 @@ func (s *Stmt) start() error {
 		}
 	}
 	s.spIndex = -1
-	if s.writes {
+	// A statement savepoint is needed only inside a transaction (in
+	// autocommit mode a failure rolls back the statement's own
+	// transaction) and only when the program can fail after writing.
+	if s.writes && s.prog.MayAbort && (c.explicit || c.active > 0) {
 		s.spIndex = len(c.savepoints) + c.active
 		if err := c.bt.OpenSavepoint(s.spIndex + 1); err != nil {
 			return err
@@ -265,6 +268,8 @@ func (s *Stmt) start() error {
 	s.vm.Conn = c
 	s.vm.Interrupt = &c.interrupt
 	s.vm.Params = s.bound
+	s.vm.TempVFS = tempVFS
+	s.vm.SorterMemory = c.sorterMemory
 	c.active++
 	s.running = true
 	return nil

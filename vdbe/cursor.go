@@ -84,7 +84,10 @@ func (c *cursor) close() {
 		c.eph.close()
 		c.eph = nil
 	}
-	c.sorter = nil
+	if c.sorter != nil {
+		c.sorter.close()
+		c.sorter = nil
+	}
 }
 
 func (c *cursor) moved() {
@@ -101,7 +104,7 @@ func (c *cursor) record(gen uint64) (*record.Header, error) {
 	var rec []byte
 	switch c.kind {
 	case cursorSorter:
-		rec = c.sorter.current()
+		rec = nil
 	default:
 		if !c.bc.Valid() {
 			rec = nil

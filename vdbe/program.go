@@ -25,6 +25,10 @@ type Program struct {
 	// CountChanges makes the program's change counter the statement's
 	// sqlite3_changes value (INSERT, UPDATE, DELETE).
 	CountChanges bool
+	// MayAbort is true when the program can fail after it has written
+	// something, so that it needs a statement savepoint to undo itself
+	// inside a transaction (SQLite's usesStmtJournal).
+	MayAbort bool
 	// NotNull says, per result column, whether it is a table column
 	// declared NOT NULL (for the driver's ColumnTypeNullable); nil when
 	// unknown.

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"github.com/wrendb/wren/btree"
+	"github.com/wrendb/wren/osvfs"
 	"github.com/wrendb/wren/record"
 	"github.com/wrendb/wren/resultcode"
 )
@@ -29,6 +30,11 @@ type VM struct {
 	Interrupt *atomic.Bool
 	// Params are the bound parameters; Params[0] is ?1.
 	Params []Mem
+	// TempVFS holds the files sorters spill to; nil keeps every sort in
+	// memory. SorterMemory is the bytes a sorter keeps before spilling
+	// (0: DefaultSorterMemory).
+	TempVFS      osvfs.VFS
+	SorterMemory int
 
 	// Changes counts the rows inserted, updated or deleted.
 	Changes int64
@@ -411,6 +417,32 @@ func (vm *VM) run() (bool, error) {
 
 		case CodeEq, CodeNe, CodeLt, CodeLe, CodeGt, CodeGe, CodeIs, CodeIsNot:
 			a, b := &regs[op.P1], &regs[op.P3]
+			if a.v.Kind == record.Integer && b.v.Kind == record.Integer {
+				// The common case, without affinity or collation work.
+				x, y := a.v.Int, b.v.Int
+				var res bool
+				switch op.Code {
+				case CodeEq, CodeIs:
+					res = x == y
+				case CodeNe, CodeIsNot:
+					res = x != y
+				case CodeLt:
+					res = x < y
+				case CodeLe:
+					res = x <= y
+				case CodeGt:
+					res = x > y
+				default:
+					res = x >= y
+				}
+				if op.P5&CmpStore != 0 {
+					regs[op.P2].SetBool(res)
+				} else if res {
+					vm.pc = int(op.P2)
+					continue
+				}
+				break
+			}
 			affA, affB := Affinity(op.P4.Int&0xff), Affinity(op.P4.Int>>8&0xff)
 			if (affA > AffinityBlob || affB > AffinityBlob) &&
 				(a.Kind() == record.Text || b.Kind() == record.Text || affA == AffinityText || affB == AffinityText) {
@@ -513,7 +545,7 @@ func (vm *VM) run() (bool, error) {
 			if c := vm.curs[op.P1]; c != nil {
 				c.close()
 			}
-			vm.curs[op.P1] = &cursor{kind: cursorSorter, sorter: newSorter(op.P4.KeyInfo), keyInfo: op.P4.KeyInfo}
+			vm.curs[op.P1] = &cursor{kind: cursorSorter, sorter: newSorter(op.P4.KeyInfo, vm.TempVFS, vm.SorterMemory), keyInfo: op.P4.KeyInfo}
 		case CodeClose:
 			if c := vm.curs[op.P1]; c != nil {
 				c.close()
@@ -585,7 +617,7 @@ func (vm *VM) run() (bool, error) {
 			if err := c.sorter.sort(); err != nil {
 				return false, err
 			}
-			if !c.sorter.valid() {
+			if !c.sorter.valid {
 				vm.pc = int(op.P2)
 				continue
 			}
@@ -593,7 +625,11 @@ func (vm *VM) run() (bool, error) {
 			if vm.interrupted() {
 				return false, errInterrupted
 			}
-			if vm.curs[op.P1].sorter.next() {
+			ok, err := vm.curs[op.P1].sorter.next()
+			if err != nil {
+				return false, err
+			}
+			if ok {
 				vm.pc = int(op.P2)
 				continue
 			}
@@ -602,7 +638,9 @@ func (vm *VM) run() (bool, error) {
 			if err != nil {
 				return false, err
 			}
-			c.sorter.insert(vm.keyValues(op.P2, int(op.P3)))
+			if err := c.sorter.insert(vm.keyValues(op.P2, int(op.P3))); err != nil {
+				return false, err
+			}
 		case CodeNullRow:
 			c := vm.curs[op.P1]
 			if c == nil {

@@ -1,0 +1,53 @@
+// Package compile turns a parsed SELECT, INSERT, UPDATE or DELETE into a
+// vdbe.Program, with SQLite's semantics.
+//
+// # Pipeline
+//
+// Compile dispatches on the statement. A query is compiled core by core
+// (select.go): its FROM clause becomes sources (from.go: tables, and
+// subqueries, views and CTEs materialized into temporary tables, a
+// recursive CTE by a queue), its result columns are expanded and named as
+// SQLite names them, and its rows are produced by the nested loops of
+// where.go and sent to a destination (the statement's result, a temporary
+// table or index, a sorter, a register for a scalar subquery).
+//
+// Names are resolved lazily, at code generation, against a chain of
+// scopes (scope.go): the FROM sources of the current SELECT, then its
+// result aliases, then the enclosing queries' scopes (a correlated
+// reference), then NEW and OLD inside a trigger program, and finally the
+// double-quoted-string fallback. A subquery that resolves nothing outside
+// itself is guarded by a Once instruction and runs only once.
+//
+// # Planner
+//
+// whereLoops splits WHERE and ON into AND-terms, finds the column
+// constraints each term offers (col = expr, ranges, BETWEEN), orders the
+// joined sources greedily by estimated cost (FROM order when a LEFT JOIN
+// fixes it), and picks each source's access: a rowid lookup, an index
+// with equality constraints on its leading columns and a range on the
+// next, an automatic index built once on an inner table of a join, or a
+// full scan. An index is used only where SQLite would: the comparison's
+// affinity must suit the column and its collation must be the index's.
+// Every term is still checked at the innermost level it can be, so a plan
+// can only make a query faster, never change its answer.
+//
+// # Aggregates
+//
+// An aggregate query does not copy its rows: the GROUP BY sorter holds
+// only the group keys and each source's rowid, and the sources are
+// repositioned on those rows to step the aggregates, and once more on a
+// group's last row (or its min()/max() row) to evaluate bare columns and
+// correlated subqueries of the output.
+//
+// # Writes
+//
+// INSERT, UPDATE and DELETE (dml.go) check NOT NULL, CHECK, the rowid and
+// every UNIQUE index before writing anything, with SQLite's conflict
+// resolution (ABORT, FAIL, IGNORE, REPLACE, ROLLBACK) and messages.
+// UPDATE and DELETE first collect the rowids to change, so that the
+// changes cannot disturb their own scan. Triggers (trigger.go) are
+// compiled inline, reading NEW and OLD from registers.
+//
+// The code is split by area (select, compound, aggregate, subquery, where,
+// dml, trigger, expr) so that each can grow on its own.
+package compile
