@@ -1,0 +1,4 @@
+-- args: -bail
+select 'before';
+select * from nosuch;
+select 'never printed';
