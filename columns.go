@@ -26,10 +26,13 @@ type columns struct {
 
 func newColumns(st *engine.Stmt, sch *schema.Schema) *columns {
 	n := st.ColumnCount()
+	// One backing array per element type: a query's first run on a new
+	// connection builds these, and a pool opens connections often.
+	strs, flags := make([]string, 2*n), make([]bool, 3*n)
 	c := &columns{
 		schema: sch,
-		names:  make([]string, n), dbType: make([]string, n), notNull: make([]bool, n),
-		known: make([]bool, n), isTime: make([]bool, n), scanType: make([]reflect.Type, n),
+		names:  strs[:n:n], dbType: strs[n:], notNull: flags[:n:n],
+		known: flags[n : 2*n : 2*n], isTime: flags[2*n:], scanType: make([]reflect.Type, n),
 	}
 	for i := range n {
 		c.names[i] = st.ColumnName(i)

@@ -196,6 +196,9 @@ func (c *Config) settings() (*settings, error) {
 		s.pragmas = append(s.pragmas, stmt)
 	}
 	ec.BusyTimeout = s.busyTimeout
+	if s.busyTimeout == 0 {
+		ec.BusyTimeout = -1 // the engine reads 0 as "the default"; -1 is "never wait"
+	}
 	s.engine = ec
 	return s, nil
 }

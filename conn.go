@@ -193,6 +193,7 @@ func (c *conn) execOne(ctx context.Context, p *prepared, b *binder, last bool) e
 	if err := c.checkWrite(p); err != nil {
 		return err
 	}
+	defer c.bindContext(ctx)()
 	for {
 		row, err := p.st.Step()
 		if err != nil {

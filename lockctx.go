@@ -1,9 +1,6 @@
 package wren
 
-import (
-	"context"
-	"sync/atomic"
-)
+import "context"
 
 // bindContext makes ctx bound the lock waits of the engine statements the
 // connection runs until the returned function is called, and carries its
@@ -18,13 +15,8 @@ import (
 //	defer c.bindContext(ctx)()       // execOne
 //	defer r.c.bindContext(r.ctx)()   // rows.Next
 func (c *conn) bindContext(ctx context.Context) func() {
-	contextsBound.Store(true)
 	c.ec.SetContext(ctx)
 	return c.unbindContext
 }
 
 func (c *conn) unbindContext() { c.ec.SetContext(nil) }
-
-// contextsBound records that the driver has bound a statement's context,
-// for the tests that depend on it.
-var contextsBound atomic.Bool

@@ -35,8 +35,7 @@ func writersPerTx(syncMode string) int {
 // own connection, commit single-row BEGIN IMMEDIATE transactions; every
 // wait for the write lock is a wait in the lock queue, served in turn, so
 // nobody times out and nothing is lost. The lock queue's statistics for
-// the file confirm that no wait ended in a timeout, a refusal or a
-// deadlock.
+// the file confirm that no wait ended in a timeout or a deadlock.
 func TestNoBusyRetry(t *testing.T) {
 	for _, syncMode := range []string{"normal", "full"} {
 		for _, writers := range []int{8, 16, 64} {
@@ -92,8 +91,11 @@ func TestNoBusyRetry(t *testing.T) {
 				if d := after.Timeouts - before.Timeouts; d != 0 {
 					t.Errorf("%d lock waits timed out", d)
 				}
-				if d := after.Deadlocks + after.Busy - before.Deadlocks - before.Busy; d != 0 {
-					t.Errorf("%d lock requests refused", d)
+				// (Busy counts the WAL's try-locks, which never wait by
+				// design: a reader that cannot move a read mark takes
+				// another. They are not failures.)
+				if d := after.Deadlocks - before.Deadlocks; d != 0 {
+					t.Errorf("%d lock requests refused as deadlocks", d)
 				}
 				t.Logf("%d writers x %d: waits=%d longest=%v mean=%v", writers, perWriter,
 					after.Waits-before.Waits, after.LongestWait, (after.TotalWait-before.TotalWait)/time.Duration(max(after.Waits-before.Waits, 1)))
@@ -192,13 +194,15 @@ func TestLockGrantOrder(t *testing.T) {
 	if diff := cmp.Diff(names, got); diff != "" {
 		t.Errorf("grant order (-arrival +grants):\n%s", diff)
 	}
+	if st := wren.Stats(); st.Waits < int64(len(names)) || st.LongestWait <= 0 {
+		t.Errorf("process lock stats after %d queued writers: %v", len(names), st)
+	}
 }
 
 // Ensure that a priority waiter (wren.WithPriority) gets the lock before
 // the normal waiters that queued earlier, and after earlier priority
 // waiters.
 func TestLockGrantPriority(t *testing.T) {
-	requireContextsBound(t)
 	names := []string{"n1", "n2", "p1", "n3", "p2", "n4"}
 	got := grantOrder(t, names, func(name string) context.Context {
 		if strings.HasPrefix(name, "p") {
@@ -215,24 +219,12 @@ func TestLockGrantPriority(t *testing.T) {
 	}
 }
 
-// requireContextsBound skips a test that needs the driver to hand each
-// statement's context to the engine (the priority of wren.WithPriority
-// travels in it) when the driver does not do so yet.
-func requireContextsBound(t *testing.T) {
-	t.Helper()
-	db, _ := openDB(t)
-	mustExec(t, db, "SELECT 1")
-	if !wren.ContextsBound() {
-		t.Skip("the driver does not pass statement contexts to the engine yet: conn.execOne and rows.Next must call bindContext (lockctx.go)")
-	}
-}
-
 // Ensure that in WAL mode a reader never waits for the writer: with a
 // zero busy timeout (any wait fails at once) a query completes while
 // another connection holds the write lock in an open transaction, and sees
 // the last committed rows.
 func TestReaderDoesNotWaitForWriter(t *testing.T) {
-	db, _ := openDB(t, "_pragma=busy_timeout(0)")
+	db, _ := openDB(t)
 	mustExec(t, db, "CREATE TABLE t(id INTEGER PRIMARY KEY, writer INTEGER, n INTEGER); INSERT INTO t(n) VALUES(1)")
 	ctx := context.Background()
 	writer, err := db.Conn(ctx)
@@ -248,6 +240,10 @@ func TestReaderDoesNotWaitForWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer reader.Close()
+	var timeout int
+	if err := reader.QueryRowContext(ctx, "PRAGMA busy_timeout = 0").Scan(&timeout); err != nil || timeout != 0 {
+		t.Fatalf("busy_timeout = %d, %v; want 0", timeout, err)
+	}
 	var mode string
 	if err := reader.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Fatalf("journal_mode = %q, %v; want wal", mode, err)

@@ -88,7 +88,9 @@ func (r *rows) Next(dest []driver.Value) error {
 		return io.EOF
 	}
 	st := r.p.st
+	unbind := r.c.bindContext(r.ctx)
 	ok, err := st.Step()
+	unbind()
 	if err != nil {
 		err = r.c.stepError(r.ctx, err)
 		r.err = err

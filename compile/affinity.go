@@ -104,6 +104,9 @@ func (c *compiler) exprCollation(sc *scope, e ast.Expr) (string, bool) {
 			return "", false
 		}
 		return res.src.cols[res.col].coll, false
+	case *ast.Cast:
+		// CAST and unary + pass their operand's collation through.
+		return c.exprCollation(sc, e.X)
 	case *ast.Binary:
 		if n, ok := c.exprCollation(sc, e.X); ok {
 			return n, true
@@ -112,6 +115,9 @@ func (c *compiler) exprCollation(sc *scope, e ast.Expr) (string, bool) {
 			return n, true
 		}
 	case *ast.Unary:
+		if e.Op == ast.OpPlus {
+			return c.exprCollation(sc, e.X)
+		}
 		if n, ok := c.exprCollation(sc, e.X); ok {
 			return n, true
 		}
@@ -154,7 +160,7 @@ func (c *compiler) binaryCollation(sc *scope, x, y ast.Expr) (record.Collation, 
 		name = nx
 	case ey:
 		name = ny
-	case nx != "":
+	case nx != "" || c.isColumn(sc, x):
 		name = nx
 	default:
 		name = ny
@@ -170,23 +176,43 @@ func (c *compiler) binaryCollationName(sc *scope, x, y ast.Expr) string {
 		return nx
 	case ey:
 		return ny
-	case nx != "":
+	case nx != "" || c.isColumn(sc, x):
 		return nx
 	}
 	return ny
 }
 
+// isColumn reports whether e is a reference to a table column (not the
+// rowid): such an operand always has a collation, BINARY when its column
+// declares none, so it takes precedence over the right operand's column.
+func (c *compiler) isColumn(sc *scope, e ast.Expr) bool {
+	ref, ok := e.(*ast.ColumnRef)
+	if !ok {
+		return false
+	}
+	res, err := c.resolve(sc, ref, true)
+	if err != nil || res.literal != nil {
+		return false
+	}
+	if res.alias != nil {
+		sc.noAlias++
+		defer func() { sc.noAlias-- }()
+		return c.isColumn(sc, res.alias)
+	}
+	return res.col >= 0
+}
+
 // argsCollation is the collation of a function's arguments (the first
 // explicit one, else the first column's).
 func (c *compiler) argsCollation(sc *scope, args []ast.Expr) (record.Collation, error) {
-	first := ""
+	first, found := "", false
 	for _, a := range args {
 		n, ex := c.exprCollation(sc, a)
 		if ex {
 			return collation(n)
 		}
-		if first == "" {
-			first = n
+		if !found && (n != "" || c.isColumn(sc, a)) {
+			first, found = n, true
 		}
 	}
 	return collation(first)

@@ -208,44 +208,81 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 		}
 		groupBy = append(groupBy, g)
 	}
-	// Step min()/max() last so that SkipLoad reflects it.
+	// Bare columns come from the rows min() and max() pick when there are
+	// such aggregates, else from a group's first row.
 	minmax := 0
-	var minmaxFunc *aggFunc
 	for _, f := range agg.funcs {
 		if (f.def.Name == "min" || f.def.Name == "max") && len(f.call.Args) == 1 {
 			minmax++
-			minmaxFunc = f
 		}
 	}
 	srcs := sc.srcs
 	saved := c.regs(len(srcs) + 1)
+	firstRow := c.reg()
+	c.emit(vdbe.CodeInteger, 1, firstRow, 0)
 	for i := range srcs {
 		c.emit(vdbe.CodeNull, 0, saved+i, 0)
 	}
-	stepAggs := func() error {
-		steps := append([]*aggFunc(nil), agg.funcs...)
-		if minmax == 1 {
-			for i, f := range steps {
-				if f == minmaxFunc {
-					steps = append(append(steps[:i:i], steps[i+1:]...), f)
-					break
+	// The aggregates in stepping order: min() and max() last, in their
+	// order, so that the skip flag after the steps is the last of them's
+	// (SQLite resets it before each min/max step).
+	var steps, mm []*aggFunc
+	for _, f := range agg.funcs {
+		if (f.def.Name == "min" || f.def.Name == "max") && len(f.call.Args) == 1 {
+			mm = append(mm, f)
+		} else {
+			steps = append(steps, f)
+		}
+	}
+	steps = append(steps, mm...)
+	// argWidth is how many values an aggregate's step needs: its FILTER
+	// (when it has one) and its arguments.
+	argWidth := func(f *aggFunc) int {
+		n := len(f.call.Args)
+		if f.call.Filter != nil {
+			n++
+		}
+		return n
+	}
+	// evalArgs evaluates the FILTER and arguments of every aggregate, in
+	// stepping order, into consecutive registers from base.
+	evalArgs := func(base int) error {
+		r := base
+		for _, f := range steps {
+			if f.call.Filter != nil {
+				if err := c.expr(sc, f.call.Filter, r); err != nil {
+					return err
 				}
+				r++
+			}
+			for _, a := range f.call.Args {
+				if err := c.expr(sc, a, r); err != nil {
+					return err
+				}
+				r++
 			}
 		}
+		return nil
+	}
+	nArgVals := 0
+	for _, f := range steps {
+		nArgVals += argWidth(f)
+	}
+	// stepAggs steps every aggregate with the values in registers from
+	// base (laid out by evalArgs), then remembers the row's rowids (in
+	// registers rowids.., or read from the cursors when rowids is 0) as
+	// the row of the group's bare columns.
+	stepAggs := func(base, rowids int) error {
+		r := base
 		for _, f := range steps {
 			skip := c.newLabel()
 			if f.call.Filter != nil {
-				if err := c.jumpIfFalse(sc, f.call.Filter, skip); err != nil {
-					return err
-				}
+				c.emit(vdbe.CodeIfNot, r, skip, 1)
+				r++
 			}
 			n := len(f.call.Args)
-			args := c.regs(n)
-			for i, a := range f.call.Args {
-				if err := c.expr(sc, a, args+i); err != nil {
-					return err
-				}
-			}
+			args := r
+			r += n
 			if f.distinctCur >= 0 {
 				c.emitP4(vdbe.CodeFound, f.distinctCur, skip, args, vdbe.P4{Int: 1})
 				rec := c.reg()
@@ -264,12 +301,19 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 			c.place(skip)
 		}
 		noSave := c.newLabel()
-		if minmax == 1 {
+		if minmax > 0 {
 			c.emit(vdbe.CodeSkipLoad, 0, noSave, 0)
+		} else {
+			c.emit(vdbe.CodeIfNot, firstRow, noSave, 0)
 		}
 		for i, s := range srcs {
-			c.emit(vdbe.CodeRowid, s.cursor, saved+i, 0)
+			if rowids > 0 {
+				c.emit(vdbe.CodeCopy, rowids+i, saved+i, 1)
+			} else {
+				c.emit(vdbe.CodeRowid, s.cursor, saved+i, 0)
+			}
 		}
+		c.emit(vdbe.CodeInteger, 0, firstRow, 0)
 		c.place(noSave)
 		return nil
 	}
@@ -304,7 +348,14 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 		return nil
 	}
 	if len(groupBy) == 0 {
-		if err := c.whereLoops(sc, core.Where, stepAggs); err != nil {
+		err := c.whereLoops(sc, core.Where, func() error {
+			base := c.regs(nArgVals + 1)
+			if err := evalArgs(base); err != nil {
+				return err
+			}
+			return stepAggs(base, 0)
+		})
+		if err != nil {
 			return err
 		}
 		return output()
@@ -322,8 +373,11 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 	}
 	gsort := c.cursor()
 	c.emitP4(vdbe.CodeSorterOpen, gsort, 0, 0, vdbe.P4{KeyInfo: ki})
+	// The sorter rows: the group keys, each source's rowid (for the bare
+	// columns), then the aggregates' FILTER and argument values.
+	width := nKey + nSrc + nArgVals
 	err = c.whereLoops(sc, core.Where, func() error {
-		keys := c.regs(nKey + nSrc)
+		keys := c.regs(width)
 		for i, g := range groupBy {
 			if err := c.expr(sc, g, keys+i); err != nil {
 				return err
@@ -332,7 +386,10 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 		for i, s := range srcs {
 			c.emit(vdbe.CodeRowid, s.cursor, keys+nKey+i, 0)
 		}
-		c.emit(vdbe.CodeSorterInsert, gsort, keys, nKey+nSrc)
+		if err := evalArgs(keys + nKey + nSrc); err != nil {
+			return err
+		}
+		c.emit(vdbe.CodeSorterInsert, gsort, keys, width)
 		return nil
 	})
 	if err != nil {
@@ -341,7 +398,6 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 	c.addPlan(0, "USE TEMP B-TREE FOR GROUP BY")
 	prev, cur := c.regs(nKey), c.regs(nKey)
 	first, ret := c.reg(), c.reg()
-	rowids := c.regs(nSrc + 1)
 	outSub, finish, done := c.newLabel(), c.newLabel(), c.newLabel()
 	c.emit(vdbe.CodeInteger, 1, first, 0)
 	c.emit(vdbe.CodeSorterSort, gsort, finish, 0)
@@ -358,6 +414,7 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 	c.place(newGroup)
 	c.emit(vdbe.CodeCopy, cur, prev, nKey)
 	c.emit(vdbe.CodeInteger, 0, first, 0)
+	c.emit(vdbe.CodeInteger, 1, firstRow, 0)
 	for _, f := range agg.funcs {
 		c.emit(vdbe.CodeAggReset, f.slot, 0, 0)
 		if f.distinctCur >= 0 {
@@ -365,11 +422,11 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 		}
 	}
 	c.place(same)
-	for i, s := range srcs {
-		c.emit(vdbe.CodeColumn, gsort, nKey+i, rowids+i)
-		c.positionSource(s, rowids+i)
+	vals := c.regs(nSrc + nArgVals + 1)
+	for i := 0; i < nSrc+nArgVals; i++ {
+		c.emit(vdbe.CodeColumn, gsort, nKey+i, vals+i)
 	}
-	if err := stepAggs(); err != nil {
+	if err := stepAggs(vals+nSrc, vals); err != nil {
 		return err
 	}
 	c.emit(vdbe.CodeSorterNext, gsort, top, 0)

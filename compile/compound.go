@@ -179,6 +179,14 @@ func (c *compiler) compileCompound(parent *scope, sel *ast.Select, d *dest) (*se
 					return nil, err
 				}
 			case ast.Intersect:
+				if multiset {
+					// Equal rows collapse first, the last one winning, so
+					// the row an INTERSECT keeps is the left side's, as in
+					// SQLite (SELECT 0 INTERSECT SELECT 0.0 is 0).
+					sc := open(false)
+					copyInto(cur, sc)
+					cur, multiset = sc, false
+				}
 				nc := open(false)
 				if _, err := c.compileCore(parent, core, nil, nil, nil, &dest{kind: destIntersect, cursor: cur, cursor2: nc}); err != nil {
 					return nil, err

@@ -198,6 +198,17 @@ func (c *compiler) expr(sc *scope, e ast.Expr, target int) error {
 				c.loadInt(target, -1<<63)
 				return nil
 			}
+			if l, ok := e.X.(*ast.Literal); ok && l.Kind == ast.LitFloat {
+				// SQLite negates a REAL literal in place instead of computing
+				// 0 - x, so -0.0 keeps its sign (visible through the API).
+				v, err := literalValue(l)
+				if err != nil {
+					return err
+				}
+				v.Float = -v.Float
+				c.loadConst(target, v)
+				return nil
+			}
 			r, err := c.exprReg(sc, e.X)
 			if err != nil {
 				return err

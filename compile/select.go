@@ -145,9 +145,15 @@ func (c *compiler) emitRow(d *dest, base, n int, lc *limitCtl) error {
 		c.emit(vdbe.CodeDelete, d.cursor, 0, 0)
 		c.emit(vdbe.CodeGoto, 0, loop, 0)
 	case destIntersect:
+		// The row kept is the left side's (where the cursor now stands):
+		// values equal under comparison can differ in type (0 and 0.0).
 		c.emitP4(vdbe.CodeNotFound, d.cursor, next, base, vdbe.P4{Int: int64(n)})
+		left := c.regs(n)
+		for i := 0; i < n; i++ {
+			c.emit(vdbe.CodeColumn, d.cursor, i, left+i)
+		}
 		rec := c.reg()
-		c.emit(vdbe.CodeMakeRecord, base, n, rec)
+		c.emit(vdbe.CodeMakeRecord, left, n, rec)
 		c.emit(vdbe.CodeIdxInsert, d.cursor2, rec, 0)
 	case destScalar:
 		c.emit(vdbe.CodeCopy, base, d.reg, 1)
@@ -308,6 +314,18 @@ func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []as
 	}
 
 	end := c.newLabel()
+	if !isAgg {
+		// A WHERE term that reads none of the sources is checked before the
+		// subqueries are materialized: SQLite, which flattens them, never
+		// evaluates them when such a term is false.
+		for _, term := range splitAnd(core.Where, nil) {
+			if !hasSubquery(term) && c.termMask(sc, term) == 0 {
+				if err := c.jumpIfFalse(sc, term, end); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	if err := c.materialize(sc); err != nil {
 		return nil, err
 	}

@@ -109,6 +109,12 @@ func (c *compiler) inExpr(sc *scope, e *ast.In, target int) error {
 			return err
 		}
 		c.emit(vdbe.CodeIsNull, rx, null, 0)
+		affX := c.exprAffinity(sc, e.X)
+		collName, _ := c.exprCollation(sc, e.X)
+		collX, err := collation(collName)
+		if err != nil {
+			return err
+		}
 		sawNull := c.reg()
 		c.emit(vdbe.CodeInteger, 0, sawNull, 0)
 		for _, item := range e.List {
@@ -123,9 +129,9 @@ func (c *compiler) inExpr(sc *scope, e *ast.In, target int) error {
 			c.emit(vdbe.CodeNotNull, ri, notNull, 0)
 			c.emit(vdbe.CodeInteger, 1, sawNull, 0)
 			c.place(notNull)
-			if err := c.compareRegs(sc, vdbe.CodeEq, e.X, item, rx, ri, found, false, false); err != nil {
-				return err
-			}
+			// Each item is compared under the affinity and collation of
+			// the left operand alone, as SQLite's IN does.
+			c.emitP4(vdbe.CodeEq, rx, found, ri, vdbe.P4{Int: int64(affX) | int64(vdbe.AffinityNone)<<8, Coll: collX})
 		}
 		c.emit(vdbe.CodeIf, sawNull, null, 0)
 		c.loadInt(target, no)

@@ -182,6 +182,10 @@ func (c *compiler) chooseAccess(sc *scope, si int, avail uint64, terms []*wterm,
 	best := access{kind: accessScan, cost: scanCost}
 	var cands []cons
 	for _, t := range terms {
+		if t.onSrc >= 0 && t.onSrc != si {
+			// A LEFT JOIN's ON clause may only narrow its right-hand table.
+			continue
+		}
 		for _, k := range t.cons {
 			if k.src == si && k.omask&^avail == 0 {
 				cands = append(cands, k)

@@ -54,7 +54,9 @@ type savepoint struct {
 	dirty   bool
 }
 
-// Connect opens a connection. It does no I/O beyond opening the file.
+// Connect opens a connection. It does no I/O when a closed connection
+// left its pager behind (pagerpool.go), and none beyond opening the file
+// otherwise.
 func (db *Database) Connect() (*Conn, error) {
 	db.mu.Lock()
 	closed := db.closed
@@ -62,7 +64,7 @@ func (db *Database) Connect() (*Conn, error) {
 	if closed {
 		return nil, resultcode.New(resultcode.Misuse, "database is closed")
 	}
-	pg, err := db.openPager()
+	pg, err := db.takePager()
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +89,7 @@ func (c *Conn) Close() error {
 	if c.inWrite {
 		c.bt.Rollback()
 	}
-	err := c.pg.Close()
+	err := c.db.givePager(c.pg)
 	c.db.mu.Lock()
 	c.db.conns--
 	c.db.mu.Unlock()
@@ -294,10 +296,12 @@ func (c *Conn) checkSchema() error {
 		cookie = 0
 	}
 	if cookie == c.sch.Cookie && !c.schemaDirty {
+		c.db.schemaRead.Store(true)
 		return nil
 	}
 	if pub := c.db.schema.Load(); pub.Cookie == cookie {
 		c.sch = pub
+		c.db.schemaRead.Store(true)
 		return nil
 	}
 	s, err := c.loadSchema()
@@ -307,6 +311,7 @@ func (c *Conn) checkSchema() error {
 	s.Cookie = cookie
 	c.sch = s
 	c.db.schema.Store(s)
+	c.db.schemaRead.Store(true)
 	return nil
 }
 

@@ -21,19 +21,26 @@ type Config struct {
 	Memory      bool // an in-memory database: ":memory:" or "" is private, another name is shared in the process
 	PageSize    int  // for new files
 	JournalMode string
-	BusyTimeout time.Duration // default 5s
+	BusyTimeout time.Duration // 0: the default, 5s; negative: do not wait (busy_timeout=0)
 }
 
 // Database is one database file opened by this process. Every Open of the
 // same file returns the same *Database; it closes when the last user does.
 type Database struct {
-	key        string
-	name       string // the name the pagers open
-	vfs        osvfs.VFS
-	cfg        Config
-	journal    pager.JournalMode
-	shared     bool
-	schema     atomic.Pointer[schema.Schema]
+	key     string
+	name    string // the name the pagers open
+	vfs     osvfs.VFS
+	cfg     Config
+	journal pager.JournalMode
+	shared  bool
+	schema  atomic.Pointer[schema.Schema]
+	// schemaRead is set once a connection has checked schema against the
+	// file: from then on statements compile without reading (Stmt.compile).
+	schemaRead atomic.Bool
+	// idle are closed connections' pagers, for the next Connect (pagerpool.go);
+	// fresh is a new pager's settings. Both are guarded by mu.
+	idle       []*pager.Pager
+	fresh      *pagerSettings
 	mu         sync.Mutex
 	refs       int
 	conns      int
@@ -50,8 +57,11 @@ var registry = struct {
 // (the same canonical path) or of the same named in-memory database returns
 // the same *Database, with its reference count raised.
 func Open(name string, cfg Config) (*Database, error) {
-	if cfg.BusyTimeout == 0 {
+	switch {
+	case cfg.BusyTimeout == 0:
 		cfg.BusyTimeout = 5 * time.Second
+	case cfg.BusyTimeout < 0:
+		cfg.BusyTimeout = 0 // asked for explicitly: never wait
 	}
 	jm, err := parseJournalMode(cfg.JournalMode)
 	if err != nil {
@@ -173,6 +183,7 @@ func (db *Database) Close() error {
 	}
 	if db.refs == 0 && !db.closed {
 		db.closed = true
+		db.closeIdle()
 		if db.key != "" && registry.m[db.key] == db {
 			delete(registry.m, db.key)
 		}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/wrendb/wren/lockqueue"
+	"github.com/wrendb/wren/resultcode"
 )
 
 // How a connection waits for locks. It never sleeps and retries: every
@@ -51,9 +52,28 @@ func (c *Conn) lockRead() error {
 }
 
 // lockWrite starts (or upgrades to) the write transaction, as lockRead.
+//
+// A write transaction begun from nothing has read nothing, so a stale
+// snapshot cannot hurt it: SQLite's b-tree layer starts such a transaction
+// over when the WAL says BUSY_SNAPSHOT, and so does lockWrite, until the
+// busy timeout or the context ends. This is not a busy loop: every try
+// waits in the pager (in the lock queue, or backing off against the other
+// process whose commits outdated the snapshot). The pager tries a fresh
+// snapshot only three times by itself, which a sqlite3 process committing
+// every few milliseconds can defeat. A transaction that did read (BEGIN,
+// SELECT, then a write) gets BUSY_SNAPSHOT at once, as in SQLite.
 func (c *Conn) lockWrite() error {
-	if err := c.pg.BeginWriteContext(c.Context()); err != nil {
-		return err
+	fromNothing := !c.pg.InRead()
+	ctx := c.Context()
+	deadline := time.Now().Add(c.busyTimeout)
+	for {
+		err := c.pg.BeginWriteContext(ctx)
+		if err == nil {
+			break
+		}
+		if !fromNothing || resultcode.Of(err) != resultcode.BusySnapshot || ctx.Err() != nil || !time.Now().Before(deadline) {
+			return err
+		}
 	}
 	return c.bt.BeginWrite()
 }

@@ -151,6 +151,17 @@ func TestWALPragmas(t *testing.T) {
 		sql  string
 		want []string
 	}{
+		{"PRAGMA synchronous", []string{"2"}},
+		{"PRAGMA synchronous=normal", nil},
+		{"PRAGMA synchronous", []string{"1"}},
+		{"PRAGMA synchronous=OFF", nil},
+		{"PRAGMA synchronous", []string{"0"}},
+		{"PRAGMA synchronous=3", nil},
+		{"PRAGMA synchronous", []string{"3"}},
+		{"PRAGMA synchronous=yes", nil},
+		{"PRAGMA synchronous", []string{"1"}},
+		{"PRAGMA synchronous=full", nil},
+		{"PRAGMA synchronous", []string{"2"}},
 		{"PRAGMA busy_timeout", []string{"5000"}},
 		{"PRAGMA busy_timeout=250", []string{"250"}},
 		{"PRAGMA busy_timeout", []string{"250"}},

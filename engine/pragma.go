@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/wrendb/wren/pager"
 	"github.com/wrendb/wren/parser/ast"
 	"github.com/wrendb/wren/record"
 	"github.com/wrendb/wren/schema"
@@ -118,28 +117,6 @@ func (c *Conn) preparePragma(st *ast.Pragma) (execKind, func(*Stmt) error, []str
 		}, []string{"cache_size"}, nil
 	case "journal_mode":
 		return execTxControl, func(s *Stmt) error { return c.pragmaJournalMode(s, arg, hasArg) }, []string{"journal_mode"}, nil
-	case "synchronous":
-		if hasArg {
-			return execTxControl, func(s *Stmt) error {
-				var v pager.Synchronous
-				switch strings.ToLower(arg) {
-				case "0", "off":
-					v = pager.Synchronous(0)
-				case "1", "normal":
-					v = pager.Synchronous(1)
-				case "3", "extra":
-					v = pager.Synchronous(3)
-				default:
-					v = pager.Synchronous(2)
-				}
-				c.pg.SetSynchronous(v)
-				return nil
-			}, nil, nil
-		}
-		return execTxControl, func(s *Stmt) error {
-			rows(s, []record.Value{ival(int64(c.pg.Synchronous()))})
-			return nil
-		}, []string{"synchronous"}, nil
 	case "foreign_keys":
 		if hasArg {
 			return execTxControl, func(s *Stmt) error {

@@ -10,8 +10,9 @@ import (
 	"github.com/wrendb/wren/resultcode"
 )
 
-// The PRAGMAs of WAL mode and lock waits: journal_mode, wal_checkpoint,
-// wal_autocheckpoint, journal_size_limit, mmap_size and busy_timeout. Each
+// The PRAGMAs of WAL mode and lock waits: journal_mode, synchronous,
+// wal_checkpoint, wal_autocheckpoint, journal_size_limit, mmap_size and
+// busy_timeout. Each
 // setting is the connection's, as in SQLite (the driver's _pragma applies
 // it to every connection of a pool), and a PRAGMA that sets a value
 // returns the value now in force.
@@ -32,6 +33,15 @@ func (c *Conn) prepareWALPragma(name, arg string, hasArg bool) (kind execKind, r
 		return n
 	}
 	switch name {
+	case "synchronous":
+		return execTxControl, func(s *Stmt) error {
+			if hasArg {
+				c.pg.SetSynchronous(syncLevel(arg))
+				return nil
+			}
+			one(s, sqliteSyncLevel(c.pg.Synchronous()))
+			return nil
+		}, pragmaColumns(hasArg, "synchronous"), true
 	case "wal_checkpoint":
 		return execTxControl, func(s *Stmt) error { return c.pragmaWALCheckpoint(s, arg) }, []string{"busy", "log", "checkpointed"}, true
 	case "wal_autocheckpoint":
@@ -151,4 +161,42 @@ func (c *Conn) pragmaWALCheckpoint(s *Stmt, arg string) error {
 	}
 	s.rows = append(s.rows, []record.Value{ival(busy), ival(int64(res.Log)), ival(int64(res.Checkpointed))})
 	return nil
+}
+
+// syncLevel turns PRAGMA synchronous's argument into the pager's level:
+// SQLite's numbers 0 (OFF), 1 (NORMAL), 2 (FULL) and 3 (EXTRA), or their
+// names, or a boolean (on, yes and true mean NORMAL, as in SQLite). An
+// unknown name means NORMAL, as in SQLite.
+func syncLevel(arg string) pager.Synchronous {
+	switch strings.ToLower(strings.TrimSpace(arg)) {
+	case "0", "off", "no", "false":
+		return pager.SyncOff
+	case "2", "full":
+		return pager.SyncFull
+	case "3", "extra":
+		return pager.SyncExtra
+	}
+	return pager.SyncNormal
+}
+
+// sqliteSyncLevel is the number PRAGMA synchronous reports for a level.
+func sqliteSyncLevel(s pager.Synchronous) int64 {
+	switch s {
+	case pager.SyncOff:
+		return 0
+	case pager.SyncNormal:
+		return 1
+	case pager.SyncExtra:
+		return 3
+	}
+	return 2
+}
+
+// pragmaColumns is a PRAGMA's result columns: none when it sets a value
+// without reporting it.
+func pragmaColumns(hasArg bool, name string) []string {
+	if hasArg {
+		return nil
+	}
+	return []string{name}
 }

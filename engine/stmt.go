@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"strings"
+
 	"github.com/wrendb/wren/compile"
 	"github.com/wrendb/wren/parser/ast"
 	"github.com/wrendb/wren/record"
@@ -26,6 +28,7 @@ type Stmt struct {
 	vm     *vdbe.VM
 	sch    *schema.Schema // the schema prog was compiled against
 	writes bool
+	noTx   bool // prog reads no table: it runs without a transaction (compileNow)
 
 	// A statement the engine runs in Go (DDL, PRAGMA, transaction control,
 	// EXPLAIN): exec produces cols and rows at the first Step.
@@ -42,11 +45,16 @@ type Stmt struct {
 }
 
 func (s *Stmt) prepare() error {
-	n, names, idx, err := compile.Params(s.ast)
-	if err != nil {
-		return err
+	// Every parameter is written with one of these characters; most
+	// statements have none, and numbering walks the whole tree.
+	if strings.ContainsAny(s.sql, "?:@$#") {
+		n, names, idx, err := compile.Params(s.ast)
+		if err != nil {
+			return err
+		}
+		s.nParams, s.paramNames, s.paramIndex = n, names, idx
 	}
-	s.nParams, s.paramNames, s.paramIndex = n, names, idx
+	n := s.nParams
 	if len(s.bound) < n {
 		s.bound = append(s.bound, make([]vdbe.Mem, n-len(s.bound))...)
 	}
@@ -61,21 +69,56 @@ func (s *Stmt) prepare() error {
 }
 
 // compile (re)compiles a query or DML statement against the connection's
-// current schema, refreshing that schema first when no transaction is open.
+// current schema.
+//
+// Outside a transaction it takes no lock and reads nothing, as SQLite's
+// prepare does once the schema is loaded: it compiles against the newest
+// schema this process has published, and start verifies the file's schema
+// cookie when the statement's transaction begins (recompiling when it
+// changed). A statement that reads no table (SELECT 1) never locks at all.
+// The cached schema can be older than the file (another process's DDL),
+// so a failed compile reads the cookie and tries again when the schema
+// was stale; until some connection has read this file's schema, compile
+// reads it first, so that a file that is not a database fails here.
 func (s *Stmt) compile() error {
 	c := s.c
-	if !c.inRead && !c.inWrite {
-		// Read the file's schema cookie so that the statement compiles
-		// against the current schema; the read ends here, the statement's
-		// own transaction starts at its first Step.
-		if err := c.beginRead(); err != nil {
-			return err
-		}
-		defer func() {
-			c.bt.EndRead()
-			c.inRead = false
-		}()
+	if c.inRead || c.inWrite {
+		return s.compileNow()
 	}
+	if !c.db.schemaRead.Load() {
+		return s.compileInRead()
+	}
+	if !c.schemaDirty {
+		c.sch = c.db.schema.Load()
+	}
+	err := s.compileNow()
+	if err == nil {
+		return nil
+	}
+	stale := c.sch
+	if rerr := s.compileInRead(); rerr != nil || c.sch != stale {
+		return rerr
+	}
+	return err
+}
+
+// compileInRead compiles inside a read transaction of its own, so that
+// the schema is checked against the file's cookie first.
+func (s *Stmt) compileInRead() error {
+	c := s.c
+	if err := c.beginRead(); err != nil {
+		return err
+	}
+	defer func() {
+		c.bt.EndRead()
+		c.inRead = false
+	}()
+	return s.compileNow()
+}
+
+// compileNow compiles against the connection's schema as it is.
+func (s *Stmt) compileNow() error {
+	c := s.c
 	prog, err := compile.Compile(s.ast, &compile.Env{Schema: c.compileSchema(), Funcs: c.funcs, Params: s.paramIndex})
 	if err != nil {
 		return err
@@ -84,8 +127,23 @@ func (s *Stmt) compile() error {
 	s.vm = vdbe.NewVM(prog)
 	s.sch = c.sch
 	s.writes = !prog.ReadOnly
+	s.noTx = !s.writes && len(prog.Plan) == 0 && !opensBTree(prog)
 	s.cols = prog.ColumnNames
 	return nil
+}
+
+// opensBTree reports whether prog opens a cursor on a table or index of
+// the file. A read-only program that opens none and has no query plan
+// (no FROM, so no table or view) depends on neither the file nor the
+// schema: it runs without a transaction.
+func opensBTree(prog *vdbe.Program) bool {
+	for i := range prog.Ops {
+		switch prog.Ops[i].Code {
+		case vdbe.CodeOpenRead, vdbe.CodeOpenWrite:
+			return true
+		}
+	}
+	return false
 }
 
 // SQL returns the statement's text.
@@ -232,15 +290,18 @@ func (s *Stmt) start() error {
 		c.interrupt.Store(false)
 	}
 	var err error
-	if s.writes {
+	switch {
+	case s.noTx:
+		// Reads no table: no lock, no cookie to verify.
+	case s.writes:
 		err = c.beginWrite()
-	} else {
+	default:
 		err = c.beginRead()
 	}
 	if err != nil {
 		return err
 	}
-	if s.sch != c.sch {
+	if s.sch != c.sch && !s.noTx {
 		if err := s.compile(); err != nil {
 			if !c.explicit && c.active == 0 {
 				c.endTx(false)

@@ -1,6 +1,21 @@
 // Package vdbe is Wren's virtual database engine: the register machine that
-// runs compiled SQL. This part of the package is its value layer and
-// function library; the opcodes, programs and sorter build on it.
+// runs compiled SQL, with its value layer and function library.
+//
+// # Programs and the machine
+//
+// A Program (program.go) is a list of Ops, SQLite-style instructions with
+// operands P1..P5 (opcode.go names and documents each), plus what the
+// caller needs about the results. A VM (vm.go) runs one Program: its
+// registers are Mems, so the loop allocates nothing for integer and real
+// work; Step runs until the program produces a row or halts. Cursors
+// (cursor.go) walk the database's b-trees, private temporary b-trees on
+// an in-memory pager (for DISTINCT, IN lists, materialized subqueries,
+// automatic indexes and compound SELECTs), or a sorter; a cursor decodes
+// its current record lazily through record.Header, straight from the page
+// when the payload is local. The sorter (sorter.go) sorts in memory and,
+// past a size limit, spills sorted runs to temporary files that it then
+// merges. Loops check the connection's interrupt flag at every step, and
+// a panic inside the machine fails the statement instead of the process.
 //
 // Everything here follows SQLite 3.40 exactly, down to the text of a REAL
 // and the rounding of printf. The golden file testdata/golden.txt holds

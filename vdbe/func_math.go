@@ -25,7 +25,12 @@ func fnAbs(_ *FuncContext, out *Mem, args []Mem) error {
 		}
 		out.SetInt(i)
 	default:
-		out.SetFloat(math.Abs(RealValue(a)))
+		// Only a value below zero flips, as in SQLite: abs(-0.0) is -0.0.
+		f := RealValue(a)
+		if f < 0 {
+			f = -f
+		}
+		out.SetFloat(f)
 	}
 	return nil
 }

@@ -1,0 +1,154 @@
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/wrendb/wren/osvfs"
+	"github.com/wrendb/wren/resultcode"
+)
+
+// openCountingVFS counts the opens of database files (not journals).
+type openCountingVFS struct {
+	osvfs.VFS
+	opens atomic.Int64
+}
+
+func (v *openCountingVFS) Open(name string, flags osvfs.OpenFlag) (osvfs.File, error) {
+	if flags&osvfs.OpenMainDB != 0 {
+		v.opens.Add(1)
+	}
+	return v.VFS.Open(name, flags)
+}
+
+// Ensure that a statement that reads no table takes no lock: it runs
+// while another handle holds the EXCLUSIVE lock of a rollback-mode file,
+// where a query of a table cannot.
+func TestSelectConstantTakesNoLock(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lock.db")
+	connect := openFileDB(t, path, Config{JournalMode: "delete"})
+	c := connect()
+	mustExec(t, c, "CREATE TABLE t(x); INSERT INTO t VALUES(1)")
+	if got := mustQuery(t, c, "SELECT x FROM t"); !cmp.Equal(got, []string{"1"}) {
+		t.Fatalf("reads %v", got)
+	}
+	other, err := osvfs.NewUnix().Open(path, osvfs.OpenMainDB|osvfs.OpenReadWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	for _, l := range []osvfs.LockLevel{osvfs.LockShared, osvfs.LockReserved, osvfs.LockExclusive} {
+		if err := other.Lock(l); err != nil {
+			t.Fatalf("lock %v: %v", l, err)
+		}
+	}
+	c.SetBusyTimeout(0)
+	for _, sql := range []string{"SELECT 1 + 1", "SELECT abs(-2)", "VALUES(2)"} {
+		if got, err := queryRows(t, c, sql); err != nil || !cmp.Equal(got, []string{"2"}) {
+			t.Errorf("%s under another handle's EXCLUSIVE lock: %v, %v; want [2]", sql, got, err)
+		}
+	}
+	if _, err := queryRows(t, c, "SELECT count(*) FROM t"); resultcode.Of(err).Primary() != resultcode.Busy {
+		t.Errorf("reading t under another handle's EXCLUSIVE lock: %v, want SQLITE_BUSY", err)
+	}
+	if err := other.Unlock(osvfs.LockNone); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustQuery(t, c, "SELECT count(*) FROM t"); !cmp.Equal(got, []string{"1"}) {
+		t.Errorf("reads %v after the unlock, want [1]", got)
+	}
+}
+
+// Ensure that a connection opened after another closed reuses its pager
+// (no file is opened), and that a pager whose settings a PRAGMA changed is
+// not reused, so that the setting does not leak into the next connection.
+func TestConnectReusesIdlePager(t *testing.T) {
+	vfs := &openCountingVFS{VFS: osvfs.NewUnix()}
+	connect := openFileDB(t, filepath.Join(t.TempDir(), "pool.db"), Config{JournalMode: "delete", VFS: vfs})
+	first := connect()
+	mustExec(t, first, "CREATE TABLE t(x); INSERT INTO t VALUES(1)")
+	fresh := mustQuery(t, first, "PRAGMA cache_size")
+	first.Close()
+
+	opens := vfs.opens.Load()
+	second := connect()
+	if got := mustQuery(t, second, "SELECT x FROM t"); !cmp.Equal(got, []string{"1"}) {
+		t.Fatalf("second connection reads %v", got)
+	}
+	if n := vfs.opens.Load() - opens; n != 0 {
+		t.Errorf("a connection after a close opened the file %d time(s), want 0", n)
+	}
+	mustExec(t, second, "PRAGMA cache_size = 17")
+	second.Close()
+
+	opens = vfs.opens.Load()
+	third := connect()
+	if got := mustQuery(t, third, "PRAGMA cache_size"); !cmp.Equal(got, fresh) {
+		t.Errorf("cache_size after a connection that changed it closed: %v, want %v", got, fresh)
+	}
+	if n := vfs.opens.Load() - opens; n != 1 {
+		t.Errorf("the connection after one with a changed cache_size opened the file %d time(s), want 1", n)
+	}
+}
+
+// Ensure that a statement about a table that another process created
+// after this connection loaded the schema compiles: a failed compile
+// outside a transaction checks the schema cookie and tries again.
+func TestPrepareSeesTableOfAnotherProcess(t *testing.T) {
+	if _, err := os.Stat(sqlite3Path); err != nil {
+		t.Skip("sqlite3 is not installed")
+	}
+	path := filepath.Join(t.TempDir(), "ext.db")
+	connect := openFileDB(t, path, Config{JournalMode: "delete"})
+	c := connect()
+	mustExec(t, c, "CREATE TABLE mine(a); INSERT INTO mine VALUES(1)")
+	if got := mustQuery(t, c, "SELECT a FROM mine"); !cmp.Equal(got, []string{"1"}) {
+		t.Fatalf("reads %v", got)
+	}
+	sqlite3Out(t, path, "CREATE TABLE theirs(b); INSERT INTO theirs VALUES(7)")
+	got, err := queryRows(t, c, "SELECT b FROM theirs")
+	if err != nil || !cmp.Equal(got, []string{"7"}) {
+		t.Errorf("SELECT b FROM theirs: %v, %v; want [7]", got, err)
+	}
+	if _, err := queryRows(t, c, "SELECT b FROM nowhere"); err == nil || !strings.Contains(err.Error(), "no such table: nowhere") {
+		t.Errorf("SELECT b FROM nowhere: %v, want no such table", err)
+	}
+}
+
+// Ensure that in WAL mode a pager that read the file (and so holds the
+// WAL open, with its SHARED lock) is closed with its connection, while
+// one that never read the file is kept for the next connection.
+func TestConnectReusesOnlyUnreadWALPager(t *testing.T) {
+	vfs := &openCountingVFS{VFS: osvfs.NewUnix()}
+	connect := openFileDB(t, filepath.Join(t.TempDir(), "wal.db"), Config{VFS: vfs})
+	first := connect()
+	mustExec(t, first, "CREATE TABLE t(x); INSERT INTO t VALUES(1)")
+	if got := mustQuery(t, first, "PRAGMA journal_mode"); !cmp.Equal(got, []string{"wal"}) {
+		t.Fatalf("journal_mode %v, want [wal]", got)
+	}
+	first.Close()
+
+	opens := vfs.opens.Load()
+	second := connect()
+	if got := mustQuery(t, second, "SELECT 1"); !cmp.Equal(got, []string{"1"}) {
+		t.Fatalf("SELECT 1: %v", got)
+	}
+	if n := vfs.opens.Load() - opens; n != 1 {
+		t.Errorf("the connection after a WAL reader closed opened the file %d time(s), want 1", n)
+	}
+	second.Close()
+
+	opens = vfs.opens.Load()
+	third := connect()
+	if got := mustQuery(t, third, "SELECT x FROM t"); !cmp.Equal(got, []string{"1"}) {
+		t.Errorf("third connection reads %v", got)
+	}
+	if n := vfs.opens.Load() - opens; n != 0 {
+		t.Errorf("the connection after one that read nothing opened the file %d time(s), want 0", n)
+	}
+}

@@ -1,0 +1,114 @@
+package engine
+
+import "github.com/wrendb/wren/pager"
+
+// Idle pagers. Opening a pager costs system calls (the file's existence,
+// open, fstat for the lock queue's key, a read of the header) and closing
+// it one more, while a connection that runs SELECT 1 needs none: a pool
+// such as database/sql's opens and closes connections all the time. So a
+// closing connection gives its pager back to the Database when it is as a
+// new one would be, and the next Connect takes it: connecting then does no
+// I/O at all. An idle pager holds no lock (it is outside any transaction),
+// and its page cache is checked against the file's change counter at its
+// next transaction, as the cache of any connection between transactions.
+//
+// Only pagers of files, in rollback mode or that have not read the file
+// yet, are kept. A WAL-mode pager keeps a SHARED lock while it is open,
+// which would stop another connection from leaving WAL mode and would put
+// off the checkpoint SQLite runs when the last connection closes; an
+// in-memory database goes away with its last pager, as SQLite's does.
+
+// maxIdlePagers bounds the pagers a Database keeps for later connections
+// (each keeps its file descriptor and its page cache).
+const maxIdlePagers = 4
+
+// pagerSettings are the per-connection settings of a pager that PRAGMAs
+// change. A pager whose settings differ from a new pager's is closed
+// rather than kept, so that one connection's PRAGMA synchronous=OFF never
+// leaks into the next.
+type pagerSettings struct {
+	pageSize         int
+	cacheSize        int
+	sync             pager.Synchronous
+	journal          pager.JournalMode
+	mmapSize         int64
+	autoCheckpoint   int
+	journalSizeLimit int64
+}
+
+func settingsOf(pg *pager.Pager) pagerSettings {
+	return pagerSettings{
+		pageSize:         pg.PageSize(),
+		cacheSize:        pg.CacheSize(),
+		sync:             pg.Synchronous(),
+		journal:          pg.JournalMode(),
+		mmapSize:         pg.MmapSize(),
+		autoCheckpoint:   pg.WALAutoCheckpoint(),
+		journalSizeLimit: pg.JournalSizeLimit(),
+	}
+}
+
+// takePager returns an idle pager, or opens a new one.
+func (db *Database) takePager() (*pager.Pager, error) {
+	db.mu.Lock()
+	if n := len(db.idle); n > 0 {
+		pg := db.idle[n-1]
+		db.idle[n-1] = nil
+		db.idle = db.idle[:n-1]
+		db.mu.Unlock()
+		pg.SetBusyTimeout(db.cfg.BusyTimeout)
+		return pg, nil
+	}
+	db.mu.Unlock()
+	pg, err := db.openPager()
+	if err != nil {
+		return nil, err
+	}
+	db.mu.Lock()
+	if db.fresh == nil {
+		s := settingsOf(pg)
+		db.fresh = &s
+	}
+	db.mu.Unlock()
+	return pg, nil
+}
+
+// givePager takes back the pager of a closing connection, or closes it.
+//
+// A pager that has seen no page (PageCount 0: it never read the file, or
+// the file is empty) has no WAL open and must match a new pager exactly. A
+// pager that has seen pages must be in rollback mode, the mode a new
+// pager settles in for a file whose header says so (one asked for WAL
+// keeps the file's mode).
+func (db *Database) givePager(pg *pager.Pager) error {
+	if db.cfg.Memory || pg.InRead() {
+		return pg.Close()
+	}
+	s := settingsOf(pg)
+	db.mu.Lock()
+	want := db.fresh
+	reuse := !db.closed && len(db.idle) < maxIdlePagers && want != nil
+	if reuse {
+		w := *want
+		if pg.PageCount() > 0 && w.journal == pager.JournalWAL {
+			w.journal = pager.JournalDelete
+		}
+		reuse = s == w && (pg.PageCount() == 0 || s.journal != pager.JournalWAL)
+	}
+	if !reuse {
+		db.mu.Unlock()
+		return pg.Close()
+	}
+	db.idle = append(db.idle, pg)
+	db.mu.Unlock()
+	return nil
+}
+
+// closeIdle closes the idle pagers; db.mu is held.
+func (db *Database) closeIdle() {
+	for i, pg := range db.idle {
+		pg.Close()
+		db.idle[i] = nil
+	}
+	db.idle = db.idle[:0]
+}
