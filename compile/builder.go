@@ -31,6 +31,8 @@ type compiler struct {
 	err       error
 	trig      *trigCtx
 	noAbort   bool // the statement cannot fail after its first write
+	fkReg     int  // the statement's immediate foreign key violations (fkey.go), 0 until used
+	fkDepth   int  // nesting of foreign key actions being compiled
 }
 
 func newCompiler(env *Env) *compiler {
@@ -81,7 +83,7 @@ func jumps(code vdbe.Opcode) bool {
 		vdbe.CodePrev, vdbe.CodeSorterSort, vdbe.CodeSorterNext, vdbe.CodeSeekRowid, vdbe.CodeSeekGE,
 		vdbe.CodeSeekGT, vdbe.CodeSeekLE, vdbe.CodeSeekLT, vdbe.CodeIdxGE, vdbe.CodeIdxGT, vdbe.CodeIdxLE,
 		vdbe.CodeIdxLT, vdbe.CodeFound, vdbe.CodeNotFound, vdbe.CodeNoConflict, vdbe.CodeIfNullRow,
-		vdbe.CodeInitCoroutine:
+		vdbe.CodeInitCoroutine, vdbe.CodeFkIfZero:
 		return true
 	}
 	return false

@@ -13,6 +13,11 @@ type Env struct {
 	Funcs  *vdbe.Registry
 	// Params maps each Variable of the statement to its number (Params).
 	Params map[*ast.Variable]int
+	// ForeignKeys enforces FOREIGN KEY constraints (PRAGMA foreign_keys).
+	ForeignKeys bool
+	// NoTriggers compiles DML without firing triggers (the implicit
+	// DELETE of DROP TABLE).
+	NoTriggers bool
 }
 
 // Compile turns a SELECT, INSERT, UPDATE or DELETE into a program.
@@ -39,6 +44,7 @@ func Compile(st ast.Stmt, env *Env) (prog *vdbe.Program, err error) {
 	if err != nil {
 		return nil, err
 	}
+	c.fkEndStatement()
 	return c.finish(), nil
 }
 

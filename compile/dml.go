@@ -17,6 +17,10 @@ type writeTarget struct {
 	t       *schema.Table
 	cur     int
 	idxCurs []int
+	// fkOld is the old row of an UPDATE whose foreign keys are checked
+	// just before it is overwritten (fkey.go); fkOld.cols is 0 when none.
+	fkOld    fkRow
+	fkChange *fkChange
 }
 
 func (c *compiler) targetTable(name ast.QualifiedName) (*schema.Table, error) {
@@ -199,6 +203,11 @@ func (c *compiler) compileInsert(s *ast.Insert) error {
 		}
 		if err := c.writeRow(w, rowid, cols, onError, skip, -1, true); err != nil {
 			return err
+		}
+		if c.fkEnabled(t) {
+			if err := c.fkCheckNew(t, fkRow{cols: cols, rowid: rowid}, nil); err != nil {
+				return err
+			}
 		}
 		if trig {
 			if err := c.fireTriggers(t, ast.TriggerInsert, true, row); err != nil {
@@ -468,6 +477,11 @@ func (c *compiler) writeRow(w *writeTarget, rowid, cols int, onError ast.Conflic
 		}
 		c.place(ok)
 	}
+	if w.fkOld.cols > 0 {
+		if err := c.fkCheckOld(t, w.fkOld, w.fkChange); err != nil {
+			return err
+		}
+	}
 	return c.finishWrite(w, rowid, cols, keys, oldRowid, isInsert)
 }
 
@@ -549,10 +563,23 @@ func (c *compiler) deleteIndexEntries(w *writeTarget, rowid int) error {
 func (c *compiler) deleteCurrentRow(w *writeTarget, rowid int) error {
 	r := c.reg()
 	c.emit(vdbe.CodeCopy, rowid, r, 1)
+	fk := c.fkEnabled(w.t)
+	var old fkRow
+	if fk {
+		// REPLACE's delete is a delete for foreign keys too.
+		row := c.loadOldRow(w, w.cur, r, 0)
+		old = fkRow{cols: row.oldCols, rowid: r}
+		if err := c.fkCheckOld(w.t, old, nil); err != nil {
+			return err
+		}
+	}
 	if err := c.deleteIndexEntries(w, r); err != nil {
 		return err
 	}
 	c.emit(vdbe.CodeDelete, w.cur, 0, 0)
+	if fk {
+		return c.fkActions(w.t, old, nil, nil)
+	}
 	return nil
 }
 
@@ -621,11 +648,27 @@ func (c *compiler) compileDelete(s *ast.Delete) error {
 		}
 		c.emit(vdbe.CodeSeekRowid, w.cur, next, r)
 	}
+	fk := c.fkEnabled(t)
+	var fkOld fkRow
+	if fk {
+		if !trig {
+			row = c.loadOldRow(w, w.cur, r, next)
+		}
+		fkOld = fkRow{cols: row.oldCols, rowid: r}
+		if err := c.fkCheckOld(t, fkOld, nil); err != nil {
+			return err
+		}
+	}
 	if err := c.deleteIndexEntries(w, r); err != nil {
 		return err
 	}
 	i := c.emit(vdbe.CodeDelete, w.cur, 0, 0)
 	c.ops[i].P5 = c.countFlag()
+	if fk {
+		if err := c.fkActions(t, fkOld, nil, nil); err != nil {
+			return err
+		}
+	}
 	if trig {
 		if err := c.fireTriggers(t, ast.TriggerDelete, true, row); err != nil {
 			return err
@@ -742,8 +785,28 @@ func (c *compiler) compileUpdate(s *ast.Update) error {
 			return err
 		}
 	}
+	fkCh := &fkChange{cols: map[int]bool{}, rowid: rowidExpr != nil}
+	for ci := range set {
+		fkCh.cols[ci] = true
+	}
+	fk := c.fkEnabled(t)
+	if fk {
+		if !trig {
+			row = c.loadOldRow(w, src.cursor, old, next)
+		}
+		w.fkOld, w.fkChange = fkRow{cols: row.oldCols, rowid: old}, fkCh
+	}
 	if err := c.writeRow(w, newRowid, cols, onError, skip, old, false); err != nil {
 		return err
+	}
+	if fk {
+		newRow := fkRow{cols: cols, rowid: newRowid}
+		if err := c.fkCheckNew(t, newRow, fkCh); err != nil {
+			return err
+		}
+		if err := c.fkActions(t, w.fkOld, &newRow, fkCh); err != nil {
+			return err
+		}
 	}
 	if trig {
 		if err := c.fireTriggers(t, ast.TriggerUpdate, true, row); err != nil {

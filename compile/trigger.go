@@ -29,6 +29,9 @@ type trigRow struct {
 
 // hasTriggers reports whether t has triggers for event.
 func (c *compiler) hasTriggers(t *schema.Table, event ast.TriggerEvent) bool {
+	if c.env.NoTriggers {
+		return false
+	}
 	for _, tr := range c.sch.TableTriggers(t.Name) {
 		if tr.Stmt.Event == event {
 			return true

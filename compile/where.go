@@ -136,7 +136,14 @@ func (c *compiler) analyze(sc *scope, t *wterm) {
 	case *ast.Binary:
 		if _, ok := swap[e.Op]; ok {
 			add(e.X, e.Y, e.Op, e)
-			add(e.Y, e.X, swap[e.Op], &ast.Binary{Op: swap[e.Op], X: e.Y, Y: e.X})
+			// The swapped form keeps the collation the written order picks
+			// (a left column's own collation wins), made explicit.
+			name := c.binaryCollationName(sc, e.X, e.Y)
+			if name == "" {
+				name = "BINARY"
+			}
+			y := &ast.Collate{X: e.Y, Collation: ast.Ident{Name: name}}
+			add(e.Y, e.X, swap[e.Op], &ast.Binary{Op: swap[e.Op], X: y, Y: e.X})
 		}
 	case *ast.Between:
 		if !e.Not {

@@ -39,6 +39,7 @@ type Conn struct {
 	busyTimeout                      time.Duration
 	closed                           bool
 	foreignKeys                      bool
+	deferredFK                       int64 // outstanding deferred foreign key violations (pragma_fkey.go)
 	cacheSize                        int
 	tempViews                        map[string]*schema.View
 	sorterMemory                     int // bytes a sorter keeps before spilling; 0: the default
@@ -52,6 +53,7 @@ type savepoint struct {
 	starter bool
 	sch     *schema.Schema
 	dirty   bool
+	fk      int64 // deferred foreign key violations when it was opened
 }
 
 // Connect opens a connection. It does no I/O when a closed connection
@@ -282,6 +284,7 @@ func (c *Conn) endTx(commit bool) error {
 		err = c.bt.EndRead()
 	}
 	c.inRead, c.inWrite = false, false
+	c.deferredFK = 0
 	c.schemaDirty = false
 	c.explicit = false
 	c.savepoints = nil

@@ -396,6 +396,9 @@ func (c *Conn) drop(st *ast.Drop) (bool, error) {
 		if reservedName(t.Name) {
 			return false, errorf("table %s may not be dropped", name)
 		}
+		if err := c.fkDropTable(t); err != nil {
+			return false, err
+		}
 		for _, ix := range t.Indexes {
 			if err := c.dropTree(ix.Root); err != nil {
 				return false, err

@@ -140,6 +140,9 @@ func (c *Conn) commit() error {
 	if !c.explicit {
 		return errorf("cannot commit - no transaction is active")
 	}
+	if c.deferredFK > 0 {
+		return errForeignKey()
+	}
 	return c.endTx(true)
 }
 
@@ -168,7 +171,7 @@ func (c *Conn) savepointStmt(name string) error {
 		c.explicit = true
 		starter = true
 	}
-	c.savepoints = append(c.savepoints, savepoint{name: name, starter: starter, sch: c.sch, dirty: c.schemaDirty})
+	c.savepoints = append(c.savepoints, savepoint{name: name, starter: starter, sch: c.sch, dirty: c.schemaDirty, fk: c.deferredFK})
 	if c.inWrite {
 		return c.bt.OpenSavepoint(len(c.savepoints))
 	}
@@ -181,6 +184,9 @@ func (c *Conn) release(name string) error {
 		return errorf("no such savepoint: %s", name)
 	}
 	if i == 0 && c.savepoints[0].starter {
+		if c.deferredFK > 0 {
+			return errForeignKey()
+		}
 		return c.endTx(true)
 	}
 	if c.inWrite {
@@ -203,6 +209,7 @@ func (c *Conn) rollbackTo(name string) error {
 		}
 	}
 	c.sch, c.schemaDirty = c.savepoints[i].sch, c.savepoints[i].dirty
+	c.deferredFK = c.savepoints[i].fk
 	c.savepoints = c.savepoints[:i+1]
 	return nil
 }

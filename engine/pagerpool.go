@@ -23,9 +23,12 @@ import "github.com/wrendb/wren/pager"
 const maxIdlePagers = 4
 
 // pagerSettings are the per-connection settings of a pager that PRAGMAs
-// change. A pager whose settings differ from a new pager's is closed
-// rather than kept, so that one connection's PRAGMA synchronous=OFF never
-// leaks into the next.
+// change. An idle pager gets a new pager's settings back (the DSN's
+// _pragma=synchronous(normal) runs on every connection, so a pool would
+// gain nothing if a changed setting disqualified a pager); one whose
+// settings cannot be set back in memory (the page size, the journal mode
+// of a pager that has not read the file, WAL) is closed, so that one
+// connection's PRAGMA never leaks into the next.
 type pagerSettings struct {
 	pageSize         int
 	cacheSize        int
@@ -76,7 +79,7 @@ func (db *Database) takePager() (*pager.Pager, error) {
 // givePager takes back the pager of a closing connection, or closes it.
 //
 // A pager that has seen no page (PageCount 0: it never read the file, or
-// the file is empty) has no WAL open and must match a new pager exactly. A
+// the file is empty) has no WAL open and must end up as a new pager is. A
 // pager that has seen pages must be in rollback mode, the mode a new
 // pager settles in for a file whose header says so (one asked for WAL
 // keeps the file's mode).
@@ -84,7 +87,6 @@ func (db *Database) givePager(pg *pager.Pager) error {
 	if db.cfg.Memory || pg.InRead() {
 		return pg.Close()
 	}
-	s := settingsOf(pg)
 	db.mu.Lock()
 	want := db.fresh
 	reuse := !db.closed && len(db.idle) < maxIdlePagers && want != nil
@@ -93,7 +95,7 @@ func (db *Database) givePager(pg *pager.Pager) error {
 		if pg.PageCount() > 0 && w.journal == pager.JournalWAL {
 			w.journal = pager.JournalDelete
 		}
-		reuse = s == w && (pg.PageCount() == 0 || s.journal != pager.JournalWAL)
+		reuse = resetSettings(pg, w)
 	}
 	if !reuse {
 		db.mu.Unlock()
@@ -102,6 +104,30 @@ func (db *Database) givePager(pg *pager.Pager) error {
 	db.idle = append(db.idle, pg)
 	db.mu.Unlock()
 	return nil
+}
+
+// resetSettings gives pg the settings w, where that needs no I/O, and
+// reports whether pg now has them all.
+func resetSettings(pg *pager.Pager, w pagerSettings) bool {
+	s := settingsOf(pg)
+	if s == w {
+		return true
+	}
+	if s.pageSize != w.pageSize || s.journal == pager.JournalWAL || w.journal == pager.JournalWAL {
+		return false
+	}
+	if s.journal != w.journal {
+		// Between rollback modes only the next transactions change.
+		if err := pg.SetJournalMode(w.journal); err != nil {
+			return false
+		}
+	}
+	pg.SetCacheSize(w.cacheSize)
+	pg.SetSynchronous(w.sync)
+	pg.SetMmapSize(w.mmapSize)
+	pg.SetWALAutoCheckpoint(w.autoCheckpoint)
+	pg.SetJournalSizeLimit(w.journalSizeLimit)
+	return settingsOf(pg) == w
 }
 
 // closeIdle closes the idle pagers; db.mu is held.

@@ -120,7 +120,8 @@ func (c *Conn) preparePragma(st *ast.Pragma) (execKind, func(*Stmt) error, []str
 	case "foreign_keys":
 		if hasArg {
 			return execTxControl, func(s *Stmt) error {
-				if b, ok := pragmaBool(arg); ok {
+				// A no-op inside a transaction, as in SQLite.
+				if b, ok := pragmaBool(arg); ok && !c.explicit {
 					c.foreignKeys = b
 				}
 				return nil
@@ -134,6 +135,10 @@ func (c *Conn) preparePragma(st *ast.Pragma) (execKind, func(*Stmt) error, []str
 			rows(s, []record.Value{ival(v)})
 			return nil
 		}, []string{"foreign_keys"}, nil
+	case "foreign_key_list":
+		return execRead, func(s *Stmt) error { return c.pragmaForeignKeyList(s, arg) }, foreignKeyListColumns, nil
+	case "foreign_key_check":
+		return execRead, func(s *Stmt) error { return c.pragmaForeignKeyCheck(s, arg) }, foreignKeyCheckColumns, nil
 	case "database_list":
 		return execTxControl, func(s *Stmt) error {
 			file := c.db.name

@@ -28,7 +28,9 @@ type Stmt struct {
 	vm     *vdbe.VM
 	sch    *schema.Schema // the schema prog was compiled against
 	writes bool
-	noTx   bool // prog reads no table: it runs without a transaction (compileNow)
+	noTx   bool  // prog reads no table: it runs without a transaction (compileNow)
+	fkOn   bool  // prog enforces foreign keys (PRAGMA foreign_keys when compiled)
+	fkSave int64 // the connection's deferred violations when the run started
 
 	// A statement the engine runs in Go (DDL, PRAGMA, transaction control,
 	// EXPLAIN): exec produces cols and rows at the first Step.
@@ -119,10 +121,11 @@ func (s *Stmt) compileInRead() error {
 // compileNow compiles against the connection's schema as it is.
 func (s *Stmt) compileNow() error {
 	c := s.c
-	prog, err := compile.Compile(s.ast, &compile.Env{Schema: c.compileSchema(), Funcs: c.funcs, Params: s.paramIndex})
+	prog, err := compile.Compile(s.ast, &compile.Env{Schema: c.compileSchema(), Funcs: c.funcs, Params: s.paramIndex, ForeignKeys: c.foreignKeys})
 	if err != nil {
 		return err
 	}
+	s.fkOn = c.foreignKeys
 	s.prog = prog
 	s.vm = vdbe.NewVM(prog)
 	s.sch = c.sch
@@ -301,7 +304,7 @@ func (s *Stmt) start() error {
 	if err != nil {
 		return err
 	}
-	if s.sch != c.sch && !s.noTx {
+	if (s.sch != c.sch || s.fkOn != c.foreignKeys) && !s.noTx {
 		if err := s.compile(); err != nil {
 			if !c.explicit && c.active == 0 {
 				c.endTx(false)
@@ -327,6 +330,8 @@ func (s *Stmt) start() error {
 	s.vm.Reset()
 	s.vm.DB = c.bt
 	s.vm.Conn = c
+	s.vm.DeferredFK = &c.deferredFK
+	s.fkSave = c.deferredFK
 	s.vm.Interrupt = &c.interrupt
 	s.vm.Params = s.bound
 	s.vm.TempVFS = tempVFS
@@ -347,6 +352,12 @@ func (s *Stmt) finish(runErr error) error {
 		c.changes = s.vm.Changes
 		c.totalChanges += s.vm.Changes
 	}
+	if runErr == nil && !c.explicit && c.active == 0 && c.deferredFK > 0 {
+		// Autocommit: the statement's commit checks the deferred
+		// foreign keys (pragma_fkey.go).
+		runErr = errForeignKey()
+		s.vm.ErrAction = int(ast.ConflictAbort)
+	}
 	action := ast.ConflictAbort
 	if runErr != nil {
 		action = ast.ConflictAction(s.vm.ErrAction)
@@ -364,6 +375,7 @@ func (s *Stmt) finish(runErr error) error {
 		default:
 			c.bt.RollbackTo(s.spIndex)
 			c.bt.Release(s.spIndex)
+			c.deferredFK = s.fkSave
 		}
 	}
 	if !c.explicit && c.active == 0 {

@@ -119,6 +119,8 @@ const (
 	CodeMaxRowid   // r[P2] = max(r[P2], largest rowid of c[P1])
 	CodeIfNullRow  // jump to P2 if c[P1] is on its NULL row, setting r[P3] NULL
 	CodeElseEq     // marker after Lt/Gt (unused)
+	CodeFkCounter  // the connection's deferred foreign key violations (*VM.DeferredFK) += P2
+	CodeFkIfZero   // jump to P2 if the connection has no deferred foreign key violation
 	numCodes
 )
 
@@ -141,6 +143,7 @@ var opcodeNames = [...]string{
 	"SeekGE", "SeekGT", "SeekLE", "SeekLT", "IdxGE", "IdxGT", "IdxLE", "IdxLT", "Found", "NotFound", "NoConflict",
 	"Count", "Sequence", "MakeRecord", "Affinity", "NewRowid", "Insert", "IdxInsert", "Delete", "IdxDelete",
 	"ResultRow", "HaltIfNull", "RowSetAdd", "CursorHint", "MaxRowid", "IfNullRow", "ElseEq",
+	"FkCounter", "FkIfZero",
 }
 
 func (o Opcode) String() string {

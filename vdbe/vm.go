@@ -36,6 +36,11 @@ type VM struct {
 	TempVFS      osvfs.VFS
 	SorterMemory int
 
+	// DeferredFK is the connection's count of outstanding deferred foreign
+	// key violations (FkCounter and FkIfZero), checked at COMMIT; nil
+	// when the caller does not track them.
+	DeferredFK *int64
+
 	// Changes counts the rows inserted, updated or deleted.
 	Changes int64
 	// ErrAction is the conflict action (ast.ConflictAction's number) of
@@ -928,6 +933,15 @@ func (vm *VM) run() (bool, error) {
 			if regs[op.P3].IsNull() {
 				vm.ErrAction = int(op.P2)
 				return false, resultcode.New(resultcode.Code(op.P1), op.P4.Str)
+			}
+		case CodeFkCounter:
+			if vm.DeferredFK != nil {
+				*vm.DeferredFK += int64(op.P2)
+			}
+		case CodeFkIfZero:
+			if vm.DeferredFK == nil || *vm.DeferredFK == 0 {
+				vm.pc = int(op.P2)
+				continue
 			}
 		case CodeMaxRowid:
 			c := vm.curs[op.P1]

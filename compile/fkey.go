@@ -1,0 +1,662 @@
+package compile
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/wrendb/wren/parser/ast"
+	"github.com/wrendb/wren/resultcode"
+	"github.com/wrendb/wren/schema"
+	"github.com/wrendb/wren/vdbe"
+)
+
+// Foreign keys, as SQLite enforces them (https://www.sqlite.org/foreignkeys.html).
+//
+// Nothing is looked up when a row is written: violations are counted. A
+// child row whose key is not NULL and matches no parent row adds one; a
+// change that removes such a row, or that creates the missing parent,
+// subtracts one. An immediate constraint counts in a register of the
+// statement, which must be back at zero when the statement ends; a
+// deferred one counts in the connection (vdbe.CodeFkCounter), which must
+// be zero at COMMIT. So a statement that breaks a constraint and then
+// repairs it succeeds, as in SQLite.
+//
+// The old row of an UPDATE or DELETE is counted before the write (while
+// the table still holds it) and the new row after it, where a row that
+// references itself finds itself. The scans for the child rows of a
+// parent key never count the row being written. ON DELETE and ON UPDATE
+// actions are compiled as SQLite compiles them: as trigger programs (a
+// DELETE or UPDATE of the child table) inlined after the parent's write.
+
+// ForeignKey is one FOREIGN KEY constraint of a child table.
+type ForeignKey struct {
+	// ID is the constraint's number in PRAGMA foreign_key_list: SQLite
+	// numbers the last declared constraint 0.
+	ID int
+	// Child is the table holding the constraint.
+	Child *schema.Table
+	// From are the child columns.
+	From []int
+	// Parent is the referenced table's name as written.
+	Parent string
+	// To are the parent columns as written; nil means the parent's
+	// PRIMARY KEY.
+	To                 []string
+	OnDelete, OnUpdate ast.FKAction
+	Match              string
+	// Deferred is DEFERRABLE INITIALLY DEFERRED.
+	Deferred bool
+}
+
+// ForeignKeys lists the FOREIGN KEY constraints of t, ordered by ID.
+func ForeignKeys(t *schema.Table) []*ForeignKey {
+	if t == nil || t.Stmt == nil {
+		return nil
+	}
+	var out []*ForeignKey
+	add := func(from []int, fk *ast.ForeignKey, extra *ast.Deferrable) {
+		f := &ForeignKey{Child: t, From: from, Parent: fk.Table.Name}
+		for _, id := range fk.Columns {
+			f.To = append(f.To, id.Name)
+		}
+		for _, a := range fk.Args {
+			switch a.Kind {
+			case ast.FKOnDelete:
+				f.OnDelete = a.Action
+			case ast.FKOnUpdate:
+				f.OnUpdate = a.Action
+			case ast.FKMatch:
+				f.Match = a.Match.Name
+			}
+		}
+		d := fk.Deferrable
+		if d == nil {
+			d = extra
+		}
+		f.Deferred = d != nil && !d.Not && d.Initially == ast.InitiallyDeferred
+		out = append(out, f)
+	}
+	for i, col := range t.Stmt.Columns {
+		for j, cc := range col.Constraints {
+			if cc.Kind != ast.ConsForeignKey || cc.ForeignKey == nil {
+				continue
+			}
+			var extra *ast.Deferrable
+			if j+1 < len(col.Constraints) && col.Constraints[j+1].Kind == ast.ConsDeferrable {
+				extra = col.Constraints[j+1].Deferrable
+			}
+			add([]int{i}, cc.ForeignKey, extra)
+		}
+	}
+	for _, tc := range t.Stmt.Constraints {
+		if tc.Kind != ast.ConsForeignKey || tc.ForeignKey == nil {
+			continue
+		}
+		var from []int
+		for _, id := range tc.FromColumns {
+			ci := t.ColumnIndex(id.Name)
+			if ci < 0 {
+				ci = 0 // rejected by CREATE TABLE; never reached
+			}
+			from = append(from, ci)
+		}
+		add(from, tc.ForeignKey, nil)
+	}
+	for i, f := range out {
+		f.ID = len(out) - 1 - i
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// ActionName is the action's name in PRAGMA foreign_key_list.
+func ActionName(a ast.FKAction) string {
+	switch a {
+	case ast.FKSetNull:
+		return "SET NULL"
+	case ast.FKSetDefault:
+		return "SET DEFAULT"
+	case ast.FKCascade:
+		return "CASCADE"
+	case ast.FKRestrict:
+		return "RESTRICT"
+	}
+	return "NO ACTION"
+}
+
+// ReferencesTo lists the foreign keys of every table of sch that refer to
+// the table named parent (itself included), by child name then ID.
+func ReferencesTo(sch *schema.Schema, parent string) []*ForeignKey {
+	var names []string
+	for k, t := range sch.Tables {
+		if t.Stmt != nil {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	var out []*ForeignKey
+	for _, k := range names {
+		for _, f := range ForeignKeys(sch.Tables[k]) {
+			if strings.EqualFold(f.Parent, parent) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// parentKey is how a foreign key finds its parent row: by rowid (ix nil)
+// or in a UNIQUE index of the parent.
+type parentKey struct {
+	t  *schema.Table
+	ix *schema.Index
+	// cols[i] is the parent column matched by the child column From[i]
+	// (the rowid alias column, or -1 for a bare rowid).
+	cols []int
+	// idxFrom[j] is the position in From of index column j.
+	idxFrom []int
+}
+
+func mismatch(f *ForeignKey) error {
+	return errorf("foreign key mismatch - \"%s\" referencing \"%s\"", f.Child.Name, f.Parent)
+}
+
+// locateParent finds the parent key of f in sch: the parent's INTEGER
+// PRIMARY KEY, its PRIMARY KEY or a UNIQUE index on exactly the parent
+// columns with their own collations. It returns nil and no error when the
+// parent table does not exist.
+func locateParent(sch *schema.Schema, f *ForeignKey) (*parentKey, error) {
+	p := sch.Table(f.Parent)
+	if p == nil {
+		return nil, nil
+	}
+	n := len(f.From)
+	if f.To != nil && len(f.To) != n {
+		return nil, mismatch(f)
+	}
+	pk := &parentKey{t: p}
+	if n == 1 && p.RowidAlias >= 0 && (f.To == nil || strings.EqualFold(f.To[0], p.Columns[p.RowidAlias].Name)) {
+		pk.cols = []int{p.RowidAlias}
+		return pk, nil
+	}
+	var to []int
+	if f.To != nil {
+		for _, name := range f.To {
+			ci := p.ColumnIndex(name)
+			if ci < 0 {
+				return nil, mismatch(f)
+			}
+			to = append(to, ci)
+		}
+	}
+	for _, ix := range p.Indexes {
+		if !ix.Unique || ix.Partial != nil || len(ix.Columns) != n {
+			continue
+		}
+		if f.To == nil {
+			if ix.Origin != "pk" {
+				continue
+			}
+			pk.ix = ix
+			for j, ic := range ix.Columns {
+				pk.cols = append(pk.cols, ic.Column)
+				pk.idxFrom = append(pk.idxFrom, j)
+			}
+			return pk, nil
+		}
+		idxFrom := make([]int, n)
+		ok := true
+		for j, ic := range ix.Columns {
+			if ic.Column < 0 {
+				ok = false
+				break
+			}
+			if !strings.EqualFold(collOrBinary(ic.Collation), collOrBinary(p.Columns[ic.Column].Collation)) {
+				ok = false
+				break
+			}
+			pos := -1
+			for i, ci := range to {
+				if ci == ic.Column {
+					pos = i
+				}
+			}
+			if pos < 0 {
+				ok = false
+				break
+			}
+			idxFrom[j] = pos
+		}
+		if ok {
+			pk.ix, pk.cols, pk.idxFrom = ix, to, idxFrom
+			return pk, nil
+		}
+	}
+	return nil, mismatch(f)
+}
+
+func collOrBinary(s string) string {
+	if s == "" {
+		return "BINARY"
+	}
+	return s
+}
+
+// parentColumnName names parent column i of pk for generated SQL.
+func (pk *parentKey) columnName(i int) string {
+	if ci := pk.cols[i]; ci >= 0 {
+		return pk.t.Columns[ci].Name
+	}
+	return "rowid"
+}
+
+// fkError is SQLite's message for every foreign key failure.
+const fkError = "FOREIGN KEY constraint failed"
+
+// fkEnabled reports whether t takes part in any foreign key the statement
+// must enforce.
+func (c *compiler) fkEnabled(t *schema.Table) bool {
+	if !c.env.ForeignKeys {
+		return false
+	}
+	if len(ForeignKeys(t)) > 0 || len(ReferencesTo(c.sch, t.Name)) > 0 {
+		// Violations are known only after a write.
+		c.noAbort = false
+		return true
+	}
+	return false
+}
+
+// fkCounter is the register counting the statement's immediate
+// violations (NULL counts as zero).
+func (c *compiler) fkCounter() int {
+	if c.fkReg == 0 {
+		c.fkReg = c.reg()
+	}
+	c.noAbort = false
+	return c.fkReg
+}
+
+// fkIncr adds n to f's violation counter.
+func (c *compiler) fkIncr(f *ForeignKey, n int) {
+	if f.Deferred {
+		c.emit(vdbe.CodeFkCounter, 0, n, 0)
+		return
+	}
+	c.emit(vdbe.CodeAddImm, c.fkCounter(), n, 0)
+}
+
+// fkIfZero jumps to label when f's counter has nothing outstanding.
+func (c *compiler) fkIfZero(f *ForeignKey, label int) {
+	if f.Deferred {
+		c.emit(vdbe.CodeFkIfZero, 0, label, 0)
+		return
+	}
+	c.emit(vdbe.CodeIfNot, c.fkCounter(), label, 1)
+}
+
+// fkEndStatement fails the statement when immediate violations remain.
+func (c *compiler) fkEndStatement() {
+	if c.fkReg == 0 {
+		return
+	}
+	fail, done := c.newLabel(), c.newLabel()
+	c.emit(vdbe.CodeIfPos, c.fkReg, fail, 0)
+	c.emit(vdbe.CodeGoto, 0, done, 0)
+	c.place(fail)
+	c.halt(resultcode.ConstraintForeignKey, ast.ConflictAbort, fkError)
+	c.place(done)
+}
+
+// fkRow is a row of a table held in registers.
+type fkRow struct {
+	cols, rowid int
+}
+
+func (r fkRow) reg(t *schema.Table, ci int) int {
+	if ci < 0 {
+		return r.rowid
+	}
+	return r.cols + ci
+}
+
+// fkChange says which columns an UPDATE sets; nil for INSERT and DELETE.
+type fkChange struct {
+	cols  map[int]bool
+	rowid bool
+}
+
+func (ch *fkChange) childModified(f *ForeignKey) bool {
+	if ch == nil {
+		return true
+	}
+	for _, ci := range f.From {
+		if ch.cols[ci] || (ci == f.Child.RowidAlias && ch.rowid) {
+			return true
+		}
+	}
+	return false
+}
+
+func (ch *fkChange) parentModified(t *schema.Table, f *ForeignKey, pk *parentKey) bool {
+	if ch == nil {
+		return true
+	}
+	for _, ci := range pk.cols {
+		if ci < 0 || ci == t.RowidAlias {
+			if ch.rowid {
+				return true
+			}
+			continue
+		}
+		if ch.cols[ci] {
+			return true
+		}
+	}
+	return false
+}
+
+// fkParent locates f's parent key for code generation.
+func (c *compiler) fkParent(f *ForeignKey) (*parentKey, error) {
+	pk, err := locateParent(c.sch, f)
+	if err != nil {
+		return nil, err
+	}
+	if pk == nil {
+		return nil, errorf("no such table: main.%s", f.Parent)
+	}
+	return pk, nil
+}
+
+// fkCheckOld counts what removing the old row of t (DELETE, UPDATE, or a
+// REPLACE deleting a conflicting row) does, before the row goes: a child
+// row that was a violation no longer is, and the children of its parent
+// key lose their parent.
+func (c *compiler) fkCheckOld(t *schema.Table, old fkRow, ch *fkChange) error {
+	if !c.env.ForeignKeys {
+		return nil
+	}
+	for _, f := range ForeignKeys(t) {
+		if !ch.childModified(f) {
+			continue
+		}
+		pk, err := c.fkParent(f)
+		if err != nil {
+			return err
+		}
+		if err := c.fkLookupParent(f, pk, old, -1); err != nil {
+			return err
+		}
+	}
+	for _, f := range ReferencesTo(c.sch, t.Name) {
+		pk, err := locateParent(c.sch, f)
+		if err != nil {
+			return err
+		}
+		if pk == nil || !ch.parentModified(t, f, pk) {
+			continue
+		}
+		if err := c.fkScanChildren(f, pk, old, 1, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fkCheckNew counts what the new row of t (INSERT, UPDATE), already
+// written, does: a child key without a parent is a violation, and a new
+// parent key repairs the violations of its children.
+func (c *compiler) fkCheckNew(t *schema.Table, row fkRow, ch *fkChange) error {
+	if !c.env.ForeignKeys {
+		return nil
+	}
+	for _, f := range ForeignKeys(t) {
+		if !ch.childModified(f) {
+			continue
+		}
+		pk, err := c.fkParent(f)
+		if err != nil {
+			return err
+		}
+		if err := c.fkLookupParent(f, pk, row, 1); err != nil {
+			return err
+		}
+	}
+	for _, f := range ReferencesTo(c.sch, t.Name) {
+		pk, err := locateParent(c.sch, f)
+		if err != nil {
+			return err
+		}
+		if pk == nil || !ch.parentModified(t, f, pk) {
+			continue
+		}
+		if err := c.fkScanChildren(f, pk, row, -1, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fkLookupParent adds incr to f's counter when the child key in row is
+// not NULL and has no parent row.
+func (c *compiler) fkLookupParent(f *ForeignKey, pk *parentKey, row fkRow, incr int) error {
+	ok := c.newLabel()
+	for _, ci := range f.From {
+		c.emit(vdbe.CodeIsNull, row.reg(f.Child, ci), ok, 0)
+	}
+	if incr < 0 {
+		c.fkIfZero(f, ok)
+	}
+	violation := c.newLabel()
+	cur := c.cursor()
+	if pk.ix == nil {
+		key := c.reg()
+		c.emit(vdbe.CodeCopy, row.reg(f.Child, f.From[0]), key, 0)
+		c.emit(vdbe.CodeMustBeInt, key, violation, 0)
+		c.emit(vdbe.CodeOpenRead, cur, int(pk.t.Root), len(pk.t.Columns))
+		c.emit(vdbe.CodeSeekRowid, cur, violation, key)
+		c.emit(vdbe.CodeGoto, 0, ok, 0)
+	} else {
+		n := len(pk.ix.Columns)
+		ki, err := c.indexKeyInfo(pk.ix)
+		if err != nil {
+			return err
+		}
+		key := c.regs(n)
+		aff := make([]byte, n)
+		for j, ic := range pk.ix.Columns {
+			c.emit(vdbe.CodeCopy, row.reg(f.Child, f.From[pk.idxFrom[j]]), key+j, 0)
+			aff[j] = byte(pk.t.Columns[ic.Column].Affinity)
+		}
+		c.emitP4(vdbe.CodeAffinity, key, n, 0, vdbe.P4{Str: string(aff)})
+		c.emitP4(vdbe.CodeOpenRead, cur, int(pk.ix.Root), n+1, vdbe.P4{KeyInfo: ki})
+		c.emitP4(vdbe.CodeFound, cur, ok, key, vdbe.P4{Int: int64(n)})
+	}
+	c.place(violation)
+	c.fkIncr(f, incr)
+	c.place(ok)
+	return nil
+}
+
+const (
+	fkChildAlias  = "fk child"
+	fkParentAlias = "fk parent"
+)
+
+// fkChildMatch is the WHERE clause matching the child rows of f whose key
+// equals the parent key read from the source named parentAlias.
+func fkChildMatch(f *ForeignKey, pk *parentKey, childAlias, parentAlias string) ast.Expr {
+	var where ast.Expr
+	for i, ci := range f.From {
+		eq := &ast.Binary{Op: ast.OpEq,
+			X: &ast.ColumnRef{Table: ast.Ident{Name: parentAlias}, Column: ast.Ident{Name: pk.columnName(i)}},
+			Y: &ast.ColumnRef{Table: ast.Ident{Name: childAlias}, Column: ast.Ident{Name: f.Child.Columns[ci].Name}},
+		}
+		if where == nil {
+			where = eq
+		} else {
+			where = &ast.Binary{Op: ast.OpAnd, X: where, Y: eq}
+		}
+	}
+	return where
+}
+
+// fkScanChildren runs body (by default: add incr to f's counter) for each
+// child row of f whose key equals the parent key of row, other than the
+// row itself when f refers to its own table. An index on the child columns
+// is used when there is one.
+func (c *compiler) fkScanChildren(f *ForeignKey, pk *parentKey, row fkRow, incr int, body func()) error {
+	skip := c.newLabel()
+	if incr < 0 {
+		c.fkIfZero(f, skip)
+	}
+	for i := range f.From {
+		c.emit(vdbe.CodeIsNull, row.reg(pk.t, pk.cols[i]), skip, 0)
+	}
+	psrc := tableSource(pk.t, fkParentAlias)
+	psrc.regBase, psrc.rowidReg = row.cols, row.rowid
+	csrc := tableSource(f.Child, fkChildAlias)
+	csrc.cursor = c.cursor()
+	sc := &scope{srcs: []*source{csrc}, parent: &scope{srcs: []*source{psrc}}}
+	where := fkChildMatch(f, pk, fkChildAlias, fkParentAlias)
+	if strings.EqualFold(f.Child.Name, pk.t.Name) {
+		where = &ast.Binary{Op: ast.OpAnd, X: where, Y: &ast.Binary{Op: ast.OpNe,
+			X: &ast.ColumnRef{Table: ast.Ident{Name: fkChildAlias}, Column: ast.Ident{Name: "rowid"}},
+			Y: &ast.ColumnRef{Table: ast.Ident{Name: fkParentAlias}, Column: ast.Ident{Name: "rowid"}},
+		}}
+	}
+	err := c.whereLoops(sc, where, func() error {
+		if body != nil {
+			body()
+		} else {
+			c.fkIncr(f, incr)
+		}
+		return nil
+	})
+	c.place(skip)
+	return err
+}
+
+// fkActionDepthLimit bounds how deeply ON DELETE/ON UPDATE actions are
+// compiled inline (a self-referencing CASCADE nests one level per
+// generation of rows). Deeper chains fail with SQLite's trigger-depth
+// error instead of being compiled.
+const fkActionDepthLimit = 16
+
+// fkActions runs the ON DELETE (newRow nil) or ON UPDATE actions of the
+// foreign keys that refer to t, after the old row has been replaced or
+// removed.
+func (c *compiler) fkActions(t *schema.Table, old fkRow, newRow *fkRow, ch *fkChange) error {
+	if !c.env.ForeignKeys {
+		return nil
+	}
+	for _, f := range ReferencesTo(c.sch, t.Name) {
+		action := f.OnDelete
+		if newRow != nil {
+			action = f.OnUpdate
+		}
+		if action == ast.FKNoAction {
+			continue
+		}
+		pk, err := locateParent(c.sch, f)
+		if err != nil {
+			return err
+		}
+		if pk == nil || !ch.parentModified(t, f, pk) {
+			continue
+		}
+		if err := c.fkAction(t, f, pk, action, old, newRow); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *compiler) fkAction(t *schema.Table, f *ForeignKey, pk *parentKey, action ast.FKAction, old fkRow, newRow *fkRow) error {
+	end := c.newLabel()
+	if newRow != nil {
+		// ON UPDATE acts only when the parent key really changed.
+		changed := c.newLabel()
+		for i := range f.From {
+			r := c.reg()
+			c.emit(vdbe.CodeCopy, old.reg(t, pk.cols[i]), r, 0)
+			c.emitP4(vdbe.CodeIsNot, newRow.reg(t, pk.cols[i]), changed, r, vdbe.P4{})
+		}
+		c.emit(vdbe.CodeGoto, 0, end, 0)
+		c.place(changed)
+	}
+	if action == ast.FKRestrict || c.fkDepth >= fkActionDepthLimit {
+		code, msg := resultcode.ConstraintTrigger, fkError
+		if action != ast.FKRestrict {
+			code, msg = resultcode.Error, "too many levels of trigger recursion"
+		}
+		err := c.fkScanChildren(f, pk, old, 1, func() {
+			c.halt(code, ast.ConflictAbort, msg)
+		})
+		c.place(end)
+		return err
+	}
+	child := f.Child
+	where := fkChildMatch(f, pk, child.Name, "old")
+	var st ast.Stmt
+	target := ast.QualifiedName{Name: ast.Ident{Name: child.Name}}
+	switch {
+	case action == ast.FKCascade && newRow == nil:
+		st = &ast.Delete{Table: target, Where: where}
+	default:
+		up := &ast.Update{Table: target, Where: where}
+		for i, ci := range f.From {
+			var v ast.Expr
+			switch action {
+			case ast.FKCascade:
+				v = &ast.ColumnRef{Table: ast.Ident{Name: "new"}, Column: ast.Ident{Name: pk.columnName(i)}}
+			case ast.FKSetDefault:
+				v = child.Columns[ci].Default
+			}
+			if v == nil {
+				v = &ast.Literal{Kind: ast.LitNull, Raw: "NULL"}
+			}
+			up.Set = append(up.Set, ast.SetClause{Columns: []ast.Ident{{Name: child.Columns[ci].Name}}, Value: v})
+		}
+		st = up
+	}
+	ctx := &trigCtx{ignore: end, parent: c.trig, name: fmt.Sprintf("\x00fk %s %d", child.Name, f.ID)}
+	ctx.oldSrc = tableSource(t, "old")
+	ctx.oldSrc.regBase, ctx.oldSrc.rowidReg = old.cols, old.rowid
+	if newRow != nil {
+		ctx.newSrc = tableSource(t, "new")
+		ctx.newSrc.regBase, ctx.newSrc.rowidReg = newRow.cols, newRow.rowid
+	}
+	saved := c.trig
+	c.trig = ctx
+	c.fkDepth++
+	var err error
+	switch st := st.(type) {
+	case *ast.Delete:
+		err = c.compileDelete(st)
+	case *ast.Update:
+		err = c.compileUpdate(st)
+	}
+	c.fkDepth--
+	c.trig = saved
+	c.place(end)
+	return err
+}
+
+// ParentKeyExists reports whether f's parent table exists, and fails with
+// SQLite's "foreign key mismatch" error when it has no suitable key.
+func ParentKeyExists(sch *schema.Schema, f *ForeignKey) (bool, error) {
+	pk, err := locateParent(sch, f)
+	return pk != nil, err
+}
+
+// ParentColumn names the parent column that the child column f.From[i]
+// refers to (the parent must exist and have a suitable key).
+func ParentColumn(sch *schema.Schema, f *ForeignKey, i int) string {
+	pk, err := locateParent(sch, f)
+	if err != nil || pk == nil {
+		return "rowid"
+	}
+	return pk.columnName(i)
+}
