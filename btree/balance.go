@@ -2,6 +2,8 @@ package btree
 
 import (
 	"slices"
+
+	"github.com/wrendb/wren/record"
 )
 
 // This file keeps pages as full as SQLite keeps them. After an insert or
@@ -143,7 +145,7 @@ func (bt *BTree) balanceQuick(parent, m *memPage) error {
 	}
 	div := make([]byte, 4, 13)
 	put4(div, m.pgno)
-	div = div[:4+putVarint(div[4:13], uint64(lastKey))]
+	div = div[:4+record.PutVarint(div[4:13], uint64(lastKey))]
 	if err := parent.insertCell(parent.nCell, div); err != nil {
 		return err
 	}
@@ -505,7 +507,7 @@ func (bt *BTree) balanceNonroot(parent *memPage, iParentIdx int, cur *memPage, i
 				return err
 			}
 			div = make([]byte, 4, 13)
-			div = div[:4+putVarint(div[4:13], uint64(key))]
+			div = div[:4+record.PutVarint(div[4:13], uint64(key))]
 			put4(div, pages[i].pgno)
 		default:
 			div = make([]byte, 4, 4+len(cells[j]))

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/wrendb/wren/record"
 	"github.com/wrendb/wren/resultcode"
 )
 
@@ -41,82 +42,17 @@ func corruptf(pgno uint32, format string, args ...any) error {
 	return fmt.Errorf("btree: page %d: %s: %w", pgno, fmt.Sprintf(format, args...), resultcode.ErrCorrupt)
 }
 
-// getVarint reads SQLite's big-endian varint from b. n is 0 when b ends inside
-// the varint. It is duplicated from package record because the hot paths of
-// cell parsing want it inlined and without an import cycle risk.
-func getVarint(b []byte) (uint64, int) {
-	var v uint64
-	for i := 0; i < 8; i++ {
-		if i >= len(b) {
-			return 0, 0
-		}
-		c := b[i]
-		v = v<<7 | uint64(c&0x7f)
-		if c < 0x80 {
-			return v, i + 1
-		}
-	}
-	if len(b) < 9 {
-		return 0, 0
-	}
-	return v<<8 | uint64(b[8]), 9
-}
-
-// getVarint32 is getVarint for the payload-size field; values above 2^32-1
-// are clamped as SQLite does (they can only appear in corrupt files).
+// getVarint32 reads the payload-size varint; values above 2^32-1 are
+// clamped as SQLite does (they can only appear in corrupt files).
 func getVarint32(b []byte) (uint32, int) {
 	if len(b) > 0 && b[0] < 0x80 {
 		return uint32(b[0]), 1
 	}
-	v, n := getVarint(b)
+	v, n := record.Varint(b)
 	if v > 0xffffffff {
 		v = 0xffffffff
 	}
 	return uint32(v), n
-}
-
-func varintLen(v uint64) int {
-	if v <= 0x7f {
-		return 1
-	}
-	if v > 0x00ffffffffffffff {
-		return 9
-	}
-	n := 0
-	for v != 0 {
-		n++
-		v >>= 7
-	}
-	return n
-}
-
-// putVarint writes v to b (which has room for 9 bytes) and returns its length.
-func putVarint(b []byte, v uint64) int {
-	if v <= 0x7f {
-		b[0] = byte(v)
-		return 1
-	}
-	if v > 0x00ffffffffffffff {
-		b[8] = byte(v)
-		v >>= 8
-		for i := 7; i >= 0; i-- {
-			b[i] = byte(v&0x7f) | 0x80
-			v >>= 7
-		}
-		return 9
-	}
-	var tmp [9]byte
-	n := 0
-	for v != 0 {
-		tmp[n] = byte(v&0x7f) | 0x80
-		v >>= 7
-		n++
-	}
-	tmp[0] &= 0x7f
-	for i := 0; i < n; i++ {
-		b[i] = tmp[n-1-i]
-	}
-	return n
 }
 
 // payloadLimits holds the fileformat2 quantities for one usable size U:

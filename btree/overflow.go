@@ -2,6 +2,7 @@ package btree
 
 import (
 	"github.com/wrendb/wren/pager"
+	"github.com/wrendb/wren/record"
 )
 
 // buildCell encodes a leaf cell for page kind m: for tables varint(len)
@@ -12,18 +13,18 @@ import (
 func (bt *BTree) buildCell(m *memPage, rowid int64, payload []byte) ([]byte, error) {
 	n := len(payload)
 	local := localSize(int64(n), m.maxLocal, m.minLocal, bt.usable)
-	hdr := varintLen(uint64(n))
+	hdr := record.VarintLen(uint64(n))
 	if m.intKey {
-		hdr += varintLen(uint64(rowid))
+		hdr += record.VarintLen(uint64(rowid))
 	}
 	size := hdr + local
 	if local < n {
 		size += 4
 	}
 	cell := make([]byte, max(size, 4))
-	p := putVarint(cell, uint64(n))
+	p := record.PutVarint(cell, uint64(n))
 	if m.intKey {
-		p += putVarint(cell[p:], uint64(rowid))
+		p += record.PutVarint(cell[p:], uint64(rowid))
 	}
 	copy(cell[p:], payload[:local])
 	if local == n {

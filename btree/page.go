@@ -2,6 +2,7 @@ package btree
 
 import (
 	"github.com/wrendb/wren/pager"
+	"github.com/wrendb/wren/record"
 )
 
 // memPage is a b-tree page as this package sees it: the pager's page plus the
@@ -158,7 +159,7 @@ func (m *memPage) parseCellAt(pc int) (cellInfo, error) {
 		p += 4
 	}
 	if m.intKey && !m.leaf {
-		k, n := getVarint(d[p:])
+		k, n := record.Varint(d[p:])
 		if n == 0 {
 			return ci, corruptf(m.pgno, "cell at %d: bad rowid varint", pc)
 		}
@@ -174,7 +175,7 @@ func (m *memPage) parseCellAt(pc int) (cellInfo, error) {
 	p += n
 	ci.payload = int64(pl)
 	if m.intKey {
-		k, n := getVarint(d[p:])
+		k, n := record.Varint(d[p:])
 		if n == 0 {
 			return ci, corruptf(m.pgno, "cell at %d: bad rowid varint", pc)
 		}
@@ -251,13 +252,13 @@ func (m *memPage) cellSizeOf(cell []byte) int {
 		p = 4
 	}
 	if m.intKey && !m.leaf {
-		_, n := getVarint(cell[p:])
+		_, n := record.Varint(cell[p:])
 		return p + n
 	}
 	pl, n := getVarint32(cell[p:])
 	p += n
 	if m.intKey {
-		_, n := getVarint(cell[p:])
+		_, n := record.Varint(cell[p:])
 		p += n
 	}
 	local := localSize(int64(pl), m.maxLocal, m.minLocal, m.bt.usable)
@@ -284,7 +285,7 @@ func (m *memPage) cellOverflowPgno(cell []byte) uint32 {
 	pl, n := getVarint32(cell[p:])
 	p += n
 	if m.intKey {
-		_, n := getVarint(cell[p:])
+		_, n := record.Varint(cell[p:])
 		p += n
 	}
 	local := localSize(int64(pl), m.maxLocal, m.minLocal, m.bt.usable)

@@ -41,7 +41,7 @@ func (m *memPage) tableKey(i int) (int64, error) {
 	if p >= len(d) {
 		return 0, corruptf(m.pgno, "cell %d runs off the page", i)
 	}
-	k, n := getVarint(d[p:])
+	k, n := record.Varint(d[p:])
 	if n == 0 {
 		return 0, corruptf(m.pgno, "cell %d: bad rowid", i)
 	}

@@ -83,21 +83,8 @@ func TestReservedOneWriter(t *testing.T) {
 // Ensure that EXCLUSIVE waits for the readers to leave while keeping new
 // ones out (PENDING), and is granted by the last reader's Unlock.
 func TestExclusiveWaitsForReaders(t *testing.T) {
-	q := New()
-	pw := watchParks(q)
+	q, w, r, done := writerWaitingForReader(t)
 	ctx := context.Background()
-	w, r := q.NewHolder(), q.NewHolder()
-	for _, h := range []*Holder{w, r} {
-		if err := h.Lock(ctx, osvfs.LockShared, Wait{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Lock(ctx, osvfs.LockReserved, Wait{}); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- w.Lock(ctx, osvfs.LockExclusive, forever) }()
-	pw.await(t, w)
 
 	newReader := q.NewHolder()
 	wantBusy(t, newReader.Lock(ctx, osvfs.LockShared, Wait{}))
@@ -122,21 +109,8 @@ func TestExclusiveWaitsForReaders(t *testing.T) {
 // for EXCLUSIVE is refused at once (SQLite's deadlock rule), and the writer
 // proceeds once the reader gives up.
 func TestDeadlockReaderAsksReserved(t *testing.T) {
-	q := New()
-	pw := watchParks(q)
+	q, w, r, done := writerWaitingForReader(t)
 	ctx := context.Background()
-	w, r := q.NewHolder(), q.NewHolder()
-	for _, h := range []*Holder{w, r} {
-		if err := h.Lock(ctx, osvfs.LockShared, Wait{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Lock(ctx, osvfs.LockReserved, Wait{}); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- w.Lock(ctx, osvfs.LockExclusive, forever) }()
-	pw.await(t, w)
 
 	err := r.Lock(ctx, osvfs.LockReserved, forever)
 	wantBusy(t, err)
@@ -309,4 +283,27 @@ func TestWriteFromNoneOSFailure(t *testing.T) {
 	if err := q.NewHolder().Lock(context.Background(), osvfs.LockReserved, Wait{}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// writerWaitingForReader sets up a queue where w holds RESERVED and waits
+// (parked) for EXCLUSIVE, which r's SHARED lock keeps it from; done
+// receives the result of w's wait.
+func writerWaitingForReader(t *testing.T) (q *Queue, w, r *Holder, done <-chan error) {
+	t.Helper()
+	q = New()
+	pw := watchParks(q)
+	ctx := context.Background()
+	w, r = q.NewHolder(), q.NewHolder()
+	for _, h := range []*Holder{w, r} {
+		if err := h.Lock(ctx, osvfs.LockShared, Wait{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Lock(ctx, osvfs.LockReserved, Wait{}); err != nil {
+		t.Fatal(err)
+	}
+	result := make(chan error, 1)
+	go func() { result <- w.Lock(ctx, osvfs.LockExclusive, forever) }()
+	pw.await(t, w)
+	return q, w, r, result
 }

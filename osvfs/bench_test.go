@@ -11,15 +11,7 @@ func BenchmarkLockSharedUnlock(b *testing.B) {
 	}
 	for name, v := range vfses {
 		b.Run(name, func(b *testing.B) {
-			path := "/bench.db"
-			if name == "unix" {
-				path = b.TempDir() + "/bench.db"
-			}
-			f, err := v.Open(path, rwc)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer f.Close()
+			f := openBenchFile(b, name, v)
 			for b.Loop() {
 				if err := f.Lock(LockShared); err != nil {
 					b.Fatal(err)
@@ -40,15 +32,7 @@ func BenchmarkWritePage(b *testing.B) {
 	page := make([]byte, 4096)
 	for name, v := range vfses {
 		b.Run(name, func(b *testing.B) {
-			path := "/bench.db"
-			if name == "unix" {
-				path = b.TempDir() + "/bench.db"
-			}
-			f, err := v.Open(path, rwc)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer f.Close()
+			f := openBenchFile(b, name, v)
 			b.SetBytes(int64(len(page)))
 			i := int64(0)
 			for b.Loop() {
@@ -59,4 +43,20 @@ func BenchmarkWritePage(b *testing.B) {
 			}
 		})
 	}
+}
+
+// openBenchFile opens a scratch file in v, closed when b ends: in a
+// temporary directory for the unix VFS, at the root of the others.
+func openBenchFile(b *testing.B, name string, v VFS) File {
+	b.Helper()
+	path := "/bench.db"
+	if name == "unix" {
+		path = b.TempDir() + "/bench.db"
+	}
+	f, err := v.Open(path, rwc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { f.Close() })
+	return f
 }

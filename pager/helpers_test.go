@@ -184,3 +184,19 @@ func digest(pages map[uint32][]byte) map[uint32]string {
 func diffPages(want, got map[uint32][]byte) string {
 	return cmp.Diff(digest(want), digest(got))
 }
+
+// rewriteAllPages marks every page after page 1 written, unchanged, so that
+// a commit writes them all (and a small cache spills them on the way).
+func rewriteAllPages(t testing.TB, p *Pager) {
+	t.Helper()
+	for pgno := uint32(2); pgno <= p.PageCount(); pgno++ {
+		pg, err := p.Get(pgno)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Write(pg); err != nil {
+			t.Fatal(err)
+		}
+		pg.Release()
+	}
+}

@@ -100,17 +100,7 @@ func TestSQLiteReadsWrenCommit(t *testing.T) {
 	if err := p.SetHeaderUint32(60, 4242); err != nil { // user_version
 		t.Fatal(err)
 	}
-	// Rewrite every page with its own content, through the spill path.
-	for pgno := uint32(2); pgno <= p.PageCount(); pgno++ {
-		pg, err := p.Get(pgno)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := p.Write(pg); err != nil {
-			t.Fatal(err)
-		}
-		pg.Release()
-	}
+	rewriteAllPages(t, p) // through the spill path
 	if err := p.Commit(); err != nil {
 		t.Fatal(err)
 	}

@@ -26,28 +26,36 @@ func TestIOErrorsRollBackCleanly(t *testing.T) {
 			t.Parallel()
 			clean := osvfs.NewFault(osvfs.NewMem())
 			crashRun(clean, cfg, txs)
-			writes, syncs := clean.Writes(), clean.Syncs()
-			if testing.Short() {
-				writes, syncs = min(writes, 100), min(syncs, 20)
-			}
-			for _, kind := range []string{"write", "sync"} {
-				total := writes
-				if kind == "sync" {
-					total = syncs
-				}
-				for n := int64(1); n <= total; n++ {
-					vfs := osvfs.NewFault(osvfs.NewMem())
-					if kind == "write" {
-						vfs.FailWrite(n)
-					} else {
-						vfs.FailSync(n)
-					}
-					if !runWithIOError(t, vfs, cfg, txs, fmt.Sprintf("failing %s %d", kind, n)) {
-						return
-					}
-				}
-			}
+			runWithEachIOError(t, cfg, txs, clean.Writes(), clean.Syncs())
 		})
+	}
+}
+
+// runWithEachIOError runs the workload once per write and once per sync
+// of a clean run (the first 100 writes and 20 syncs with -short), failing
+// that one operation, and checks each run with runWithIOError. It stops at
+// the first run that fails.
+func runWithEachIOError(t *testing.T, cfg crashConfig, txs []crashTx, writes, syncs int64) {
+	t.Helper()
+	if testing.Short() {
+		writes, syncs = min(writes, 100), min(syncs, 20)
+	}
+	for _, kind := range []string{"write", "sync"} {
+		total := writes
+		if kind == "sync" {
+			total = syncs
+		}
+		for n := int64(1); n <= total; n++ {
+			vfs := osvfs.NewFault(osvfs.NewMem())
+			if kind == "write" {
+				vfs.FailWrite(n)
+			} else {
+				vfs.FailSync(n)
+			}
+			if !runWithIOError(t, vfs, cfg, txs, fmt.Sprintf("failing %s %d", kind, n)) {
+				return
+			}
+		}
 	}
 }
 

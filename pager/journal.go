@@ -91,23 +91,32 @@ func (j *journal) write(p []byte, off int64) error {
 	}
 	j.buf = append(j.buf, p...)
 	if len(j.buf) >= journalBufSize {
-		return j.flush()
+		if err := j.flush(); err != nil {
+			// p did not happen; what was gathered before it stays
+			// buffered for the next flush.
+			j.buf = j.buf[:len(j.buf)-len(p)]
+			return err
+		}
 	}
 	return nil
 }
 
-// flush writes the buffered bytes.
+// flush writes the buffered bytes. On failure they stay buffered: they are
+// records the transaction counts as journaled, and a later flush (every
+// sync and every read starts with one) must write them or fail again.
 func (j *journal) flush() error {
 	if len(j.buf) == 0 {
 		return nil
 	}
-	_, err := j.f.WriteAt(j.buf, j.bufOff)
-	j.buf = j.buf[:0]
-	if err != nil {
+	if _, err := j.f.WriteAt(j.buf, j.bufOff); err != nil {
 		return fmt.Errorf("pager: write journal: %w", err)
 	}
+	j.buf = j.buf[:0]
 	return nil
 }
+
+// discardBuffered drops the bytes not written yet (see Rollback).
+func (j *journal) discardBuffered() { j.buf = j.buf[:0] }
 
 // journalRecord locates one record, for savepoint rollback.
 type journalRecord struct {
@@ -167,25 +176,27 @@ func journalChecksum(nonce uint32, data []byte) uint32 {
 // record count, so a crash leaves no hot journal behind; an unsynced journal
 // says "records until the end of the file" instead.
 func (j *journal) startSegment() error {
-	j.hdrOff = alignUp(j.end, j.sectorSize)
-	if j.hdrOff > 0 {
-		j.laterHeaders = append(j.laterHeaders, j.hdrOff)
-	}
-	j.nonce = rand.Uint32()
-	j.nRec = 0
+	hdrOff := alignUp(j.end, j.sectorSize)
+	nonce := rand.Uint32()
 	hdr := make([]byte, j.sectorSize)
 	if j.noSync {
 		copy(hdr, journalMagic[:])
 		binary.BigEndian.PutUint32(hdr[8:], nRecUnknown)
 	}
-	binary.BigEndian.PutUint32(hdr[12:], j.nonce)
+	binary.BigEndian.PutUint32(hdr[12:], nonce)
 	binary.BigEndian.PutUint32(hdr[16:], j.origSize)
 	binary.BigEndian.PutUint32(hdr[20:], uint32(j.sectorSize))
 	binary.BigEndian.PutUint32(hdr[24:], uint32(j.pageSize))
-	if err := j.write(hdr, j.hdrOff); err != nil {
+	// The segment opens only once its header is written: a failed write
+	// must not leave records to be written where the header belongs.
+	if err := j.write(hdr, hdrOff); err != nil {
 		return fmt.Errorf("pager: write journal header: %w", err)
 	}
-	j.end = j.hdrOff + int64(j.sectorSize)
+	if hdrOff > 0 {
+		j.laterHeaders = append(j.laterHeaders, hdrOff)
+	}
+	j.hdrOff, j.nonce, j.nRec = hdrOff, nonce, 0
+	j.end = hdrOff + int64(j.sectorSize)
 	return nil
 }
 

@@ -222,20 +222,7 @@ func TestQueueWALReadersDoNotWait(t *testing.T) {
 // to leave (to commit) would deadlock; it is refused at once, and the
 // writer then commits once the reader has gone.
 func TestQueueUpgradeDeadlockIsBusy(t *testing.T) {
-	vfs := osvfs.NewMem()
-	opts := Options{PageSize: 512, Create: true, BusyTimeout: 10 * time.Second}
-	initCounters(t, vfs, "db", opts, 4)
-	w := mustOpen(t, vfs, "db", opts)
-	r := mustOpen(t, vfs, "db", opts)
-	if err := r.BeginRead(); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.BeginWrite(); err != nil {
-		t.Fatal(err)
-	}
-	if err := setPage(w, 2, stamp(2, 2, 512)); err != nil {
-		t.Fatal(err)
-	}
+	w, r := writerAndReader(t)
 	done := make(chan error)
 	go func() { done <- w.Commit() }()
 	waitQueued(t, r, 1)
@@ -343,20 +330,7 @@ func TestQueuePriorityWaiterGoesFirst(t *testing.T) {
 // RESERVED first (a plain wait), then the writer asks for EXCLUSIVE. The
 // queue refuses the reader's request, not the writer's.
 func TestQueueUpgradeDeadlockVictimIsReader(t *testing.T) {
-	vfs := osvfs.NewMem()
-	opts := Options{PageSize: 512, Create: true, BusyTimeout: 10 * time.Second}
-	initCounters(t, vfs, "db", opts, 4)
-	w := mustOpen(t, vfs, "db", opts)
-	r := mustOpen(t, vfs, "db", opts)
-	if err := r.BeginRead(); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.BeginWrite(); err != nil {
-		t.Fatal(err)
-	}
-	if err := setPage(w, 2, stamp(2, 2, 512)); err != nil {
-		t.Fatal(err)
-	}
+	w, r := writerAndReader(t)
 	upgrade := make(chan error)
 	go func() { upgrade <- r.BeginWrite() }()
 	waitQueued(t, w, 1)
@@ -369,4 +343,26 @@ func TestQueueUpgradeDeadlockVictimIsReader(t *testing.T) {
 	if err := <-commit; err != nil {
 		t.Errorf("writer's commit: %v", err)
 	}
+}
+
+// writerAndReader opens two connections to one database (in rollback
+// mode, waiting up to 10 s for locks): r inside a read transaction and w
+// inside a write transaction that has changed page 2.
+func writerAndReader(t *testing.T) (w, r *Pager) {
+	t.Helper()
+	vfs := osvfs.NewMem()
+	opts := Options{PageSize: 512, Create: true, BusyTimeout: 10 * time.Second}
+	initCounters(t, vfs, "db", opts, 4)
+	w = mustOpen(t, vfs, "db", opts)
+	r = mustOpen(t, vfs, "db", opts)
+	if err := r.BeginRead(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.BeginWrite(); err != nil {
+		t.Fatal(err)
+	}
+	if err := setPage(w, 2, stamp(2, 2, 512)); err != nil {
+		t.Fatal(err)
+	}
+	return w, r
 }

@@ -43,17 +43,26 @@ func (p *Pager) saveForSavepoints(pg *Page, inMainJournal bool) error {
 	need := false
 	for _, sp := range p.savepoints {
 		if pg.pgno <= sp.origSize && !sp.saved.has(pg.pgno) {
-			sp.saved.set(pg.pgno)
-			need = !inMainJournal
+			need = true
+			break
 		}
 	}
-	if !need {
-		return nil
+	if need && !inMainJournal {
+		if p.stmt.open == nil {
+			p.stmt = stmtJournal{pageSize: p.pageSize, open: p.openTempFile}
+		}
+		// Only a record that was written counts as saved: after a failed
+		// write the page is unchanged, and the next Write must try again.
+		if err := p.stmt.append(pg.pgno, pg.data); err != nil {
+			return err
+		}
 	}
-	if p.stmt.open == nil {
-		p.stmt = stmtJournal{pageSize: p.pageSize, open: p.openTempFile}
+	for _, sp := range p.savepoints {
+		if pg.pgno <= sp.origSize {
+			sp.saved.set(pg.pgno)
+		}
 	}
-	return p.stmt.append(pg.pgno, pg.data)
+	return nil
 }
 
 // RollbackTo restores every page, and the database size, to their state

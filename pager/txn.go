@@ -472,10 +472,12 @@ func (p *Pager) Rollback() error {
 		p.fileVers = [16]byte{}
 		return p.endWrite()
 	}
-	err := p.jrnl.flush()
-	if err == nil {
-		err = p.playback(p.jrnl.f, false, p.jrnl.syncedEnd())
-	}
+	// Records still buffered are never needed: the database file is only
+	// written after a journal sync, which flushes the records of every
+	// page it writes. Dropping them instead of writing them is what lets
+	// a rollback succeed on a full disk.
+	p.jrnl.discardBuffered()
+	err := p.playback(p.jrnl.f, false, p.jrnl.syncedEnd())
 	if err == nil && p.sync != SyncOff {
 		if err = p.file.Sync(p.syncFlags()); err != nil {
 			err = fmt.Errorf("pager: sync database: %w", err)

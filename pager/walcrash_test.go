@@ -3,7 +3,6 @@ package pager
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/wrendb/wren/osvfs"
@@ -64,31 +63,6 @@ func walAllowed(sync Synchronous, committed int, inCommit bool) []int {
 	return allowed
 }
 
-func walCheckState(t *testing.T, vfs osvfs.VFS, sync Synchronous, states []model, allowed []int, what string) bool {
-	t.Helper()
-	p, err := Open(vfs, "db", Options{Create: true, JournalMode: JournalWAL, Synchronous: sync})
-	if err != nil {
-		t.Errorf("%s: reopen: %v", what, err)
-		return false
-	}
-	defer p.Close()
-	got, err := snapshot(p)
-	if err != nil {
-		t.Errorf("%s: read after recovery: %v", what, err)
-		return false
-	}
-	for _, k := range allowed {
-		if diffPages(states[k].expected(crashPageSize), got) == "" {
-			return true
-		}
-	}
-	slices.Sort(allowed)
-	k := allowed[len(allowed)-1]
-	t.Errorf("%s: database matches none of the states after transactions %v; vs %d (-want +got):\n%s",
-		what, allowed, k, diffPages(states[k].expected(crashPageSize), got))
-	return false
-}
-
 // TestWALCrashAtEveryWriteAndSync cuts the power at every write and every
 // sync of the WAL workload (and, torn, at every sync with a random subset
 // of the unsynced sectors kept), and checks that the reopened database
@@ -106,7 +80,7 @@ func TestWALCrashAtEveryWriteAndSync(t *testing.T) {
 			if n, _ := walCrashRun(clean, sync, txs); n != len(txs) {
 				t.Fatalf("workload without faults committed %d of %d", n, len(txs))
 			}
-			walCheckState(t, clean, sync, states, []int{len(txs)}, "no fault")
+			checkState(t, clean, crashConfig{mode: JournalWAL, sync: sync}, states, []int{len(txs)}, "no fault")
 			writes, syncs := clean.Writes(), clean.Syncs()
 			t.Logf("workload: %d writes, %d syncs", writes, syncs)
 			if testing.Short() {
@@ -136,7 +110,7 @@ func TestWALCrashAtEveryWriteAndSync(t *testing.T) {
 					}
 					vfs.Reset()
 					what := fmt.Sprintf("cut after %d %ss (%d committed)", n, kind, committed)
-					if !walCheckState(t, vfs, sync, states, walAllowed(sync, committed, inCommit), what) {
+					if !checkState(t, vfs, crashConfig{mode: JournalWAL, sync: sync}, states, walAllowed(sync, committed, inCommit), what) {
 						return
 					}
 				}
@@ -170,26 +144,7 @@ func TestWALIOErrorsRollBackCleanly(t *testing.T) {
 			}
 			writes, syncs := clean.Writes(), clean.Syncs()
 			p.Close()
-			if testing.Short() {
-				writes, syncs = min(writes, 100), min(syncs, 20)
-			}
-			for _, kind := range []string{"write", "sync"} {
-				total := writes
-				if kind == "sync" {
-					total = syncs
-				}
-				for n := int64(1); n <= total; n++ {
-					vfs := osvfs.NewFault(osvfs.NewMem())
-					if kind == "write" {
-						vfs.FailWrite(n)
-					} else {
-						vfs.FailSync(n)
-					}
-					if !runWithIOError(t, vfs, cfg, txs, fmt.Sprintf("failing %s %d", kind, n)) {
-						return
-					}
-				}
-			}
+			runWithEachIOError(t, cfg, txs, writes, syncs)
 		})
 	}
 }

@@ -2,6 +2,7 @@ package record
 
 import (
 	"bytes"
+	"cmp"
 	"strings"
 )
 
@@ -65,19 +66,9 @@ func compareNoCase(a, b []byte) int {
 			return 1
 		}
 	}
-	return cmpInt(len(a), len(b))
+	return cmp.Compare(len(a), len(b))
 }
 
 func compareRTrim(a, b []byte) int {
 	return bytes.Compare(bytes.TrimRight(a, " "), bytes.TrimRight(b, " "))
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -2,6 +2,7 @@ package record
 
 import (
 	"bytes"
+	"cmp"
 	"math"
 )
 
@@ -54,7 +55,7 @@ func sortClass(v Value) int {
 func CompareValues(a, b Value, coll Collation) int {
 	ca, cb := sortClass(a), sortClass(b)
 	if ca != cb {
-		return cmpInt(ca, cb)
+		return cmp.Compare(ca, cb)
 	}
 	switch ca {
 	case 1:
@@ -73,7 +74,7 @@ func CompareValues(a, b Value, coll Collation) int {
 func compareNumbers(a, b Value) int {
 	switch {
 	case a.Kind == Integer && b.Kind == Integer:
-		return cmpInt64(a.Int, b.Int)
+		return cmp.Compare(a.Int, b.Int)
 	case a.Kind == Real && b.Kind == Real:
 		return cmpFloat(a.Float, b.Float)
 	case a.Kind == Integer:
@@ -95,21 +96,11 @@ func compareIntFloat(i int64, f float64) int {
 	}
 	t := int64(f) // truncates toward zero, exactly: |f| < 2^63
 	if i != t {
-		return cmpInt64(i, t)
+		return cmp.Compare(i, t)
 	}
 	// Equal integer parts: the fraction decides. float64(t) is exact
 	// because t is f with its fraction bits cleared.
 	return -cmpFloat(f, float64(t))
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func cmpFloat(a, b float64) int {
@@ -170,7 +161,7 @@ func Compare(a, b []byte, ki *KeyInfo) (int, error) {
 func compareFields(sta uint64, bodyA []byte, stb uint64, bodyB []byte, coll Collation) int {
 	switch {
 	case isIntSerial(sta) && isIntSerial(stb):
-		return cmpInt64(intField(sta, bodyA), intField(stb, bodyB))
+		return cmp.Compare(intField(sta, bodyA), intField(stb, bodyB))
 	case sta >= SerialBlob0 && stb >= SerialBlob0 && sta&1 == stb&1 && (coll == nil || sta&1 == 0):
 		// Two BLOBs, or two TEXTs under BINARY: memcmp, then length.
 		return bytes.Compare(bodyA, bodyB)
@@ -208,7 +199,7 @@ func CompareUnpacked(rec []byte, key []Value, ki *KeyInfo) (int, error) {
 		}
 		var c int
 		if k := key[i]; k.Kind == Integer && isIntSerial(st) {
-			c = cmpInt64(intField(st, body), k.Int)
+			c = cmp.Compare(intField(st, body), k.Int)
 		} else {
 			c = CompareValues(decodeField(st, body), k, ki.collation(i))
 		}

@@ -2,6 +2,7 @@ package record
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -82,7 +83,7 @@ func TestCompareValuesMatrix(t *testing.T) {
 	for i, a := range values {
 		encA := AppendRecord(nil, []Value{a})
 		for j, b := range values {
-			want := cmpInt(ranks[i], ranks[j])
+			want := cmp.Compare(ranks[i], ranks[j])
 			if got := CompareValues(a, b, nil); got != want {
 				t.Errorf("CompareValues(%v, %v) = %d, want %d", a, b, got, want)
 			}
