@@ -24,7 +24,9 @@ type columns struct {
 	scanType []reflect.Type
 }
 
-func newColumns(st *engine.Stmt, sch *schema.Schema) *columns {
+// newColumns describes a statement's result columns. With timeText, columns
+// declared DATE, DATETIME or TIMESTAMP are read as stored (_time_text=1).
+func newColumns(st *engine.Stmt, sch *schema.Schema, timeText bool) *columns {
 	n := st.ColumnCount()
 	// One backing array per element type: a query's first run on a new
 	// connection builds these, and a pool opens connections often.
@@ -44,8 +46,12 @@ func newColumns(st *engine.Stmt, sch *schema.Schema) *columns {
 		// which is never wrong.
 		notNull, known := st.ColumnNotNull(i)
 		c.notNull[i], c.known[i] = notNull, known && (decl != "" || notNull)
-		c.isTime[i] = isTimeType(c.dbType[i])
-		c.scanType[i] = scanType(c.dbType[i], !c.notNull[i])
+		c.isTime[i] = !timeText && isTimeType(c.dbType[i])
+		typ := c.dbType[i]
+		if timeText && isTimeType(typ) {
+			typ = "" // stored as written: any storage class
+		}
+		c.scanType[i] = scanType(typ, !c.notNull[i])
 	}
 	return c
 }

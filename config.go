@@ -113,6 +113,10 @@ type Config struct {
 	TxLock TxLock
 	// TimeFormat is how time.Time arguments are stored ("" means TimeFormatSQLite).
 	TimeFormat TimeFormat
+	// TimeText (_time_text=1) reads columns declared DATE, DATETIME or
+	// TIMESTAMP as they are stored (TEXT, INTEGER or REAL) instead of as
+	// time.Time: for tools that show values exactly, like the shell.
+	TimeText bool
 	// VFS opens the files; nil means the operating system's (osvfs.NewUnix).
 	// Tests use osvfs.NewMem or a fault-injecting VFS. Connections to one
 	// file share one database, opened with the VFS of the first of them.
@@ -128,10 +132,11 @@ type settings struct {
 	busyTimeout time.Duration
 	txLock      TxLock
 	timeFormat  TimeFormat
+	timeText    bool
 }
 
 func (c *Config) settings() (*settings, error) {
-	s := &settings{name: c.Path, busyTimeout: defaultBusyTimeout, txLock: c.TxLock, timeFormat: c.TimeFormat}
+	s := &settings{name: c.Path, busyTimeout: defaultBusyTimeout, txLock: c.TxLock, timeFormat: c.TimeFormat, timeText: c.TimeText}
 	if c.Path == "" {
 		return nil, fmt.Errorf("wren: no database named: give a file path, or \":memory:\" for an in-memory database")
 	}

@@ -204,6 +204,33 @@ func TestTimeFormatUnix(t *testing.T) {
 	}
 }
 
+// Ensure that with _time_text=1 a time column reads back exactly as stored
+// (for tools that show values, like the shell), whatever its storage class.
+func TestTimeText(t *testing.T) {
+	db, _ := openDB(t, "_time_text=1")
+	mustExec(t, db, "CREATE TABLE ev(d DATE, at DATETIME)")
+	mustExec(t, db, "INSERT INTO ev VALUES('2024-01-02', 1700000000)")
+	var d, at any
+	if err := db.QueryRow("SELECT d, at FROM ev").Scan(&d, &at); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]any{"2024-01-02", int64(1700000000)}, []any{d, at}); diff != "" {
+		t.Errorf("values (-want +got):\n%s", diff)
+	}
+	rows, err := db.Query("SELECT d FROM ev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := types[0].ScanType(); st == reflect.TypeOf(time.Time{}) || st == reflect.TypeOf(sql.NullTime{}) {
+		t.Errorf("scan type of a DATE column with _time_text=1 is %v, want a non-time type", st)
+	}
+}
+
 // Ensure that positional, numbered and named parameters bind as SQLite
 // numbers them, and that a miscounted argument list is an error.
 func TestParameters(t *testing.T) {

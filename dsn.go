@@ -142,11 +142,17 @@ func (cfg *Config) setParam(key, value string) error {
 		}
 	case "_time_format":
 		cfg.TimeFormat = TimeFormat(strings.ToLower(value))
+	case "_time_text":
+		b, err := parseBool(key, value)
+		if err != nil {
+			return err
+		}
+		cfg.TimeText = b
 	default:
 		if p, ok := mattnParams[strings.ToLower(key)]; ok {
 			return fmt.Errorf("wren: unknown DSN parameter %q: use _pragma=%s(value)", key, p)
 		}
-		return fmt.Errorf("wren: unknown DSN parameter %q (known: mode, immutable, cache, _pragma, _txlock, _time_format)", key)
+		return fmt.Errorf("wren: unknown DSN parameter %q (known: mode, immutable, cache, _pragma, _txlock, _time_format, _time_text)", key)
 	}
 	return nil
 }
@@ -182,6 +188,9 @@ func (cfg *Config) FormatDSN() string {
 	}
 	if cfg.TimeFormat != "" {
 		q = append(q, "_time_format="+escapeDSN(string(cfg.TimeFormat)))
+	}
+	if cfg.TimeText {
+		q = append(q, "_time_text=1")
 	}
 	s := "file:" + escapeDSN(cfg.Path)
 	if strings.HasPrefix(cfg.Path, "//") {

@@ -39,6 +39,7 @@ func TestParseDSN(t *testing.T) {
 		{"file:app.db?_txlock=EXCLUSIVE", Config{Path: "app.db", TxLock: TxLockExclusive}},
 		{"file:app.db?_txlock=deferred", Config{Path: "app.db", TxLock: TxLockDeferred}},
 		{"file:app.db?_time_format=unixmilli", Config{Path: "app.db", TimeFormat: TimeFormatUnixMilli}},
+		{"file:app.db?_time_text=1", Config{Path: "app.db", TimeText: true}},
 		{"app.db?_txlock=immediate&mode=ro", Config{Path: "app.db", TxLock: TxLockImmediate, Mode: ModeReadOnly}},
 		{"file:app.db?&mode=ro&", Config{Path: "app.db", Mode: ModeReadOnly}},
 	}

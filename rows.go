@@ -38,7 +38,7 @@ func newRows(c *conn, ctx context.Context, p *prepared, w *watch, owns bool) *ro
 	// A schema change recompiles the statement, which may change its
 	// columns (a table dropped and created again, say).
 	if sch := c.ec.Schema(); p.meta == nil || p.meta.schema != sch {
-		p.meta = newColumns(p.st, sch)
+		p.meta = newColumns(p.st, sch, c.s.timeText)
 	}
 	return &rows{c: c, ctx: ctx, p: p, w: w, owns: owns, cols: p.meta}
 }
@@ -106,7 +106,7 @@ func (r *rows) Next(dest []driver.Value) error {
 		// The first step may have recompiled the statement for a schema
 		// that changed since Columns was answered.
 		if sch := r.c.ec.Schema(); sch != r.cols.schema {
-			r.p.meta = newColumns(st, sch)
+			r.p.meta = newColumns(st, sch, r.c.s.timeText)
 			r.cols = r.p.meta
 		}
 	}

@@ -26,7 +26,6 @@ var waitingForEngine = map[string]string{
 	"without_rowid": "WITHOUT ROWID tables",
 	"generated":     "generated columns (computed, and hidden from PRAGMA table_info)",
 	"eqp_alias":     "EXPLAIN QUERY PLAN detail of an aliased table (3.40 says SCAN a, the planner says SCAN t AS a)",
-	"datetime":      "raw values of DATE/DATETIME/TIMESTAMP columns (the driver returns time.Time; the shell needs a DSN option to get the stored value)",
 }
 
 // goldenResult is what one run of a script produced.

@@ -62,18 +62,17 @@ func newShell(stdout, stderr io.Writer) *shell {
 // as sqlite3 creates it, rather than Wren's default of WAL.
 func (s *shell) open(path string) error {
 	s.closeDB()
-	dsn := ":memory:"
+	// _time_text=1: show DATE/DATETIME/TIMESTAMP columns as stored, as
+	// sqlite3 does, rather than as the driver's time.Time.
+	dsn := ":memory:?_time_text=1"
 	if path != "" && path != ":memory:" {
-		q := []string{}
+		q := []string{"_time_text=1"}
 		if s.readonly {
 			q = append(q, "mode=ro")
 		} else if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			q = append(q, "_pragma=journal_mode(delete)")
 		}
-		dsn = "file:" + escapePath(path)
-		if len(q) > 0 {
-			dsn += "?" + strings.Join(q, "&")
-		}
+		dsn = "file:" + escapePath(path) + "?" + strings.Join(q, "&")
 	}
 	db, err := sql.Open(wren.DriverName, dsn)
 	if err != nil {

@@ -52,10 +52,9 @@ func valueOf(v any) value {
 		}
 		return value{class: classInteger}
 	case time.Time:
-		// The driver turns the values of columns declared DATE, DATETIME
-		// or TIMESTAMP into time.Time, and the text they were stored as
-		// is lost. Print them in SQLite's own layout, which gives back
-		// the stored text in the usual case ("2024-01-02 03:04:05").
+		// The shell opens databases with _time_text=1, so time columns
+		// arrive as stored; a time.Time only comes from a driver used
+		// without it. Print it in SQLite's own layout.
 		layout := "2006-01-02 15:04:05.999999999"
 		if _, off := x.Zone(); off != 0 {
 			layout += "-07:00"
