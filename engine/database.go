@@ -27,8 +27,8 @@ type Config struct {
 // Database is one database file opened by this process. Every Open of the
 // same file returns the same *Database; it closes when the last user does.
 type Database struct {
-	key     string
-	name    string // the name the pagers open
+	keys    []string // its entries in the registry: the canonical path, and device+inode
+	name    string   // the name the pagers open
 	vfs     osvfs.VFS
 	cfg     Config
 	journal pager.JournalMode
@@ -104,13 +104,10 @@ func Open(name string, cfg Config) (*Database, error) {
 		registry.Lock()
 		defer registry.Unlock()
 		if db := registry.m[key]; db != nil {
-			db.mu.Lock()
-			db.refs++
-			db.mu.Unlock()
-			return db, nil
+			return db.addRef(), nil
 		}
 	}
-	db := &Database{key: key, name: fileName, vfs: vfs, cfg: cfg, journal: jm, refs: 1, shared: key != ""}
+	db := &Database{name: fileName, vfs: vfs, cfg: cfg, journal: jm, refs: 1, shared: key != ""}
 	db.schema.Store(schema.New())
 	// Open one pager now so that a missing file or a bad path is reported
 	// by Open, as sqlite3_open_v2 does.
@@ -118,11 +115,34 @@ func Open(name string, cfg Config) (*Database, error) {
 	if err != nil {
 		return nil, err
 	}
+	fileKey := pg.FileKey()
 	pg.Close()
-	if key != "" {
-		registry.m[key] = db
+	if key == "" {
+		return db, nil
+	}
+	// A hard link is another path to the same file: the device and inode
+	// the pager reports find the Database its first path opened.
+	fileKey = "id:" + fileKey
+	if other := registry.m[fileKey]; other != nil && !cfg.Memory {
+		registry.m[key] = other
+		other.keys = append(other.keys, key)
+		return other.addRef(), nil
+	}
+	db.keys = []string{key}
+	registry.m[key] = db
+	if !cfg.Memory {
+		db.keys = append(db.keys, fileKey)
+		registry.m[fileKey] = db
 	}
 	return db, nil
+}
+
+// addRef counts one more user of db.
+func (db *Database) addRef() *Database {
+	db.mu.Lock()
+	db.refs++
+	db.mu.Unlock()
+	return db
 }
 
 func parseJournalMode(s string) (pager.JournalMode, error) {
@@ -184,8 +204,10 @@ func (db *Database) Close() error {
 	if db.refs == 0 && !db.closed {
 		db.closed = true
 		db.closeIdle()
-		if db.key != "" && registry.m[db.key] == db {
-			delete(registry.m, db.key)
+		for _, k := range db.keys {
+			if registry.m[k] == db {
+				delete(registry.m, k)
+			}
 		}
 	}
 	return nil

@@ -32,6 +32,11 @@ func queueKey(vfs osvfs.VFS, f osvfs.File, full string) string {
 	return fmt.Sprintf("%T@%p:%s", vfs, vfs, full)
 }
 
+// FileKey identifies the database file across the paths that name it: its
+// device and inode where the VFS can tell (osvfs unix files), else the VFS
+// instance and canonical name. Two pagers with the same key share one file.
+func (p *Pager) FileKey() string { return p.holder.Queue().Key() }
+
 // lockCtx is the context that bounds the lock waits of the call under way.
 func (p *Pager) lockCtx() context.Context {
 	if p.ctx != nil {
