@@ -48,6 +48,11 @@ type BTree struct {
 	cursors map[*Cursor]struct{}
 	scratch []byte // defragment's page copy
 	cellBuf []byte // balance's copy of the cells being redistributed
+
+	// freeCursors holds closed cursors for openCursor to reuse: a Cursor
+	// is a few kilobytes, and a statement run a million times opens one
+	// per run.
+	freeCursors []*Cursor
 }
 
 // Open wraps a pager. No I/O happens until the first transaction.

@@ -62,16 +62,37 @@ func (bt *BTree) openCursor(root uint32, intKey bool, ki *record.KeyInfo) (*Curs
 	if root < 1 || root > bt.pager.PageCount() {
 		return nil, corruptf(root, "root page out of range")
 	}
-	c := &Cursor{bt: bt, root: root, intKey: intKey, ki: ki, depth: -1}
+	var c *Cursor
+	if n := len(bt.freeCursors); n > 0 {
+		// Reset everything but the page slots, which loadPage overwrites
+		// whole before use (clearing them would cost as much as a new
+		// cursor).
+		c = bt.freeCursors[n-1]
+		bt.freeCursors = bt.freeCursors[:n-1]
+		c.bt, c.root, c.intKey, c.ki = bt, root, intKey, ki
+		c.state, c.err, c.depth = stateInvalid, nil, -1
+		c.pages, c.idx = [maxTreeDepth]*memPage{}, [maxTreeDepth]int{}
+		c.savedRowid, c.savedKey, c.skipNext, c.scratch = 0, nil, 0, nil
+	} else {
+		c = &Cursor{bt: bt, root: root, intKey: intKey, ki: ki, depth: -1}
+	}
 	bt.cursors[c] = struct{}{}
 	return c, nil
 }
 
-// Close releases the cursor's pages. The cursor must not be used afterwards.
+// maxFreeCursors bounds the closed cursors a BTree keeps for reuse.
+const maxFreeCursors = 8
+
+// Close releases the cursor's pages. The cursor must not be used
+// afterwards: the BTree may hand it out again from OpenTable or OpenIndex.
 func (c *Cursor) Close() {
 	c.releaseAll()
+	_, open := c.bt.cursors[c]
 	delete(c.bt.cursors, c)
 	c.state = stateInvalid
+	if open && len(c.bt.freeCursors) < maxFreeCursors {
+		c.bt.freeCursors = append(c.bt.freeCursors, c)
+	}
 }
 
 // Root is the root page of the cursor's tree.

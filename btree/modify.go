@@ -37,15 +37,69 @@ func (c *Cursor) Insert(rowid int64, data []byte) error {
 	if err := c.beginChange(); err != nil {
 		return err
 	}
-	r, err := c.seekRowid(rowid)
-	if err != nil {
-		return err
+	r, ok := c.insertShortcut(rowid)
+	if !ok {
+		var err error
+		if r, err = c.seekRowid(rowid); err != nil {
+			return err
+		}
 	}
 	if err := c.insertHere(r, rowid, data); err != nil {
 		return c.fail(err)
 	}
 	c.finishChange(rowid, nil)
 	return nil
+}
+
+// insertShortcut spares Insert a seek from the root when the cursor
+// already sits on the leaf where a seek for rowid would land, as the
+// SeekRowid that found rowid free leaves it (SQLite's USESEEKRESULT). It
+// returns that seek's result, or false when it cannot tell cheaply.
+func (c *Cursor) insertShortcut(rowid int64) (int, bool) {
+	if c.state != stateValid || c.depth < 0 || c.skipNext != 0 {
+		return 0, false
+	}
+	m := c.pages[c.depth]
+	idx := c.idx[c.depth]
+	if !m.leaf || !m.intKey || len(m.ovfl) > 0 || idx < 0 || idx >= m.nCell {
+		return 0, false
+	}
+	k, err := m.tableKey(idx)
+	switch {
+	case err != nil:
+		return 0, false
+	case k == rowid:
+		return 0, true
+	case k > rowid:
+		if idx == 0 {
+			return 0, false
+		}
+		prev, err := m.tableKey(idx - 1)
+		if err != nil || prev >= rowid {
+			return 0, false
+		}
+		return 1, true
+	}
+	if idx+1 < m.nCell {
+		next, err := m.tableKey(idx + 1)
+		if err != nil || next <= rowid {
+			return 0, false
+		}
+		return -1, true
+	}
+	// rowid follows the leaf's last entry: it belongs on this leaf if no
+	// ancestor's divider (the largest rowid of the child the cursor went
+	// down into) is below it.
+	for d := 0; d < c.depth; d++ {
+		p := c.pages[d]
+		if c.idx[d] < p.nCell {
+			divider, err := p.tableKey(c.idx[d])
+			if err != nil || divider < rowid {
+				return 0, false
+			}
+		}
+	}
+	return -1, true
 }
 
 // InsertIndex adds the encoded record key to an index; an entry comparing

@@ -202,18 +202,15 @@ func (c *compiler) isColumn(sc *scope, e ast.Expr) bool {
 	return res.col >= 0
 }
 
-// argsCollation is the collation of a function's arguments (the first
-// explicit one, else the first column's).
+// argsCollation is the collation of a function's arguments: that of the
+// first argument that has one, explicit or a column's own (BINARY when the
+// column declares none), as SQLite does; max(c, 'a' COLLATE RTRIM) with a
+// NOCASE column c compares under NOCASE.
 func (c *compiler) argsCollation(sc *scope, args []ast.Expr) (record.Collation, error) {
-	first, found := "", false
 	for _, a := range args {
-		n, ex := c.exprCollation(sc, a)
-		if ex {
+		if n, ex := c.exprCollation(sc, a); ex || n != "" || c.isColumn(sc, a) {
 			return collation(n)
 		}
-		if !found && (n != "" || c.isColumn(sc, a)) {
-			first, found = n, true
-		}
 	}
-	return collation(first)
+	return collation("")
 }

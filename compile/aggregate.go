@@ -310,7 +310,7 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 			if rowids > 0 {
 				c.emit(vdbe.CodeCopy, rowids+i, saved+i, 1)
 			} else {
-				c.emit(vdbe.CodeRowid, s.cursor, saved+i, 0)
+				c.loadRowid(s, saved+i)
 			}
 		}
 		c.emit(vdbe.CodeInteger, 0, firstRow, 0)
@@ -384,7 +384,7 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 			}
 		}
 		for i, s := range srcs {
-			c.emit(vdbe.CodeRowid, s.cursor, keys+nKey+i, 0)
+			c.loadRowid(s, keys+nKey+i)
 		}
 		if err := evalArgs(keys + nKey + nSrc); err != nil {
 			return err

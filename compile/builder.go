@@ -22,6 +22,10 @@ type compiler struct {
 	writes           bool
 	plan             []vdbe.PlanStep
 	planID           int
+	planParent       int                  // the plan node new steps hang under (eqp.go)
+	nextSub          *subPlan             // the subquery plan node subqueryOnce opens
+	selIDs           map[*ast.Select]int  // SQLite's numbers of the statement's SELECTs
+	subNodes         map[*ast.Select]bool // subqueries that have a plan node
 
 	// initOps are emitted once at the start of the program (constants
 	// hoisted out of loops, LIMIT values).
@@ -30,9 +34,12 @@ type compiler struct {
 	viewDepth int
 	err       error
 	trig      *trigCtx
-	noAbort   bool // the statement cannot fail after its first write
-	fkReg     int  // the statement's immediate foreign key violations (fkey.go), 0 until used
-	fkDepth   int  // nesting of foreign key actions being compiled
+	noAbort   bool                     // the statement cannot fail after its first write
+	fkReg     int                      // the statement's immediate foreign key violations (fkey.go), 0 until used
+	fkDepth   int                      // nesting of foreign key actions being compiled
+	fkBase    int                      // program size when the outermost action began
+	fkCut     bool                     // an action was cut by fkActionOpBudget
+	fkRefs    map[string][]*ForeignKey // ReferencesTo, by parent table
 }
 
 func newCompiler(env *Env) *compiler {
@@ -155,6 +162,9 @@ func (c *compiler) loadConst(r int, v record.Value) {
 }
 
 func (c *compiler) addPlan(parent int, detail string) int {
+	if parent == 0 {
+		parent = c.planParent
+	}
 	c.planID++
 	id := c.planID + 1
 	c.plan = append(c.plan, vdbe.PlanStep{ID: id, Parent: parent, Detail: detail})

@@ -15,9 +15,14 @@ type Env struct {
 	Params map[*ast.Variable]int
 	// ForeignKeys enforces FOREIGN KEY constraints (PRAGMA foreign_keys).
 	ForeignKeys bool
+	// DeferForeignKeys checks every foreign key at COMMIT, as if all were
+	// DEFERRABLE INITIALLY DEFERRED (PRAGMA defer_foreign_keys).
+	DeferForeignKeys bool
 	// NoTriggers compiles DML without firing triggers (the implicit
 	// DELETE of DROP TABLE).
 	NoTriggers bool
+
+	fkDepthLimit int // nesting of inline foreign key actions; 0: fkActionDepthLimit
 }
 
 // Compile turns a SELECT, INSERT, UPDATE or DELETE into a program.
@@ -43,6 +48,9 @@ func Compile(st ast.Stmt, env *Env) (prog *vdbe.Program, err error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if c.fkCut {
+		return compileShallower(st, env)
 	}
 	c.fkEndStatement()
 	return c.finish(), nil

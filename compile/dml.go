@@ -298,7 +298,9 @@ func (c *compiler) indexKey(sc *scope, ix *schema.Index, rowid int) (int, error)
 			if err := c.expr(sc, ic.Expr, key+i); err != nil {
 				return 0, err
 			}
-		case ic.Column == -1:
+		case ic.Column == -1 || ic.Column == src.table.RowidAlias:
+			// An INTEGER PRIMARY KEY column is the rowid: its field in
+			// the table record is NULL.
 			c.emit(vdbe.CodeCopy, rowid, key+i, 1)
 		default:
 			c.loadColumn(src, ic.Column, key+i)

@@ -21,15 +21,23 @@
 // # Planner
 //
 // whereLoops splits WHERE and ON into AND-terms, finds the column
-// constraints each term offers (col = expr, ranges, BETWEEN), orders the
-// joined sources greedily by estimated cost (FROM order when a LEFT JOIN
-// fixes it), and picks each source's access: a rowid lookup, an index
-// with equality constraints on its leading columns and a range on the
-// next, an automatic index built once on an inner table of a join, or a
-// full scan. An index is used only where SQLite would: the comparison's
-// affinity must suit the column and its collation must be the index's.
-// Every term is still checked at the innermost level it can be, so a plan
-// can only make a query faster, never change its answer.
+// constraints each term offers (col = expr, ranges, BETWEEN, IS NULL, col
+// IN (list or uncorrelated subquery)), orders the joined sources by the
+// estimated cost of their nested loops (every order of a small join,
+// plan_join.go; the FROM order when a LEFT JOIN fixes it), and picks each
+// source's access: a rowid lookup or range (plan_rowid.go), an index with
+// equality constraints on its leading columns and a range on the next, one
+// lookup per value of an IN list (plan_in.go), an automatic index built
+// once on an inner table of a join, or a full scan. An index that holds
+// every column the query reads is read alone, without the table (a
+// covering index), and a single-table query whose ORDER BY an index or the
+// rowid already delivers is read in that order, forwards or backwards,
+// instead of sorted (plan_cover.go). An index is used only where SQLite
+// would: the comparison's affinity must suit the column and its collation
+// must be the index's. Every term is still checked at the innermost level
+// it can be, so a plan can only make a query faster, never change its
+// answer. EXPLAIN QUERY PLAN describes the plan in SQLite's words,
+// subqueries as subtrees numbered as SQLite numbers them (eqp.go).
 //
 // # Aggregates
 //
@@ -47,6 +55,13 @@
 // UPDATE and DELETE first collect the rowids to change, so that the
 // changes cannot disturb their own scan. Triggers (trigger.go) are
 // compiled inline, reading NEW and OLD from registers.
+//
+// With Env.ForeignKeys (PRAGMA foreign_keys), the same statements count
+// FOREIGN KEY violations as SQLite does (fkey.go): a register for the
+// immediate constraints, checked when the statement ends, and the
+// connection's counter for the deferred ones, checked at COMMIT. ON
+// DELETE and ON UPDATE actions are DELETE and UPDATE statements on the
+// child table, compiled inline like triggers.
 //
 // The code is split by area (select, compound, aggregate, subquery, where,
 // dml, trigger, expr) so that each can grow on its own.

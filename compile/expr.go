@@ -78,6 +78,10 @@ func (c *compiler) loadColumn(src *source, col int, target int) {
 		}
 		return
 	}
+	if src.cover != nil {
+		c.loadCovered(src, col, target)
+		return
+	}
 	if col < 0 {
 		c.emit(vdbe.CodeRowid, src.cursor, target, 0)
 		return

@@ -1,7 +1,6 @@
 package compile
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
@@ -169,6 +168,9 @@ func mismatch(f *ForeignKey) error {
 func locateParent(sch *schema.Schema, f *ForeignKey) (*parentKey, error) {
 	p := sch.Table(f.Parent)
 	if p == nil {
+		if sch.View(f.Parent) != nil {
+			return nil, mismatch(f)
+		}
 		return nil, nil
 	}
 	n := len(f.From)
@@ -260,12 +262,27 @@ func (c *compiler) fkEnabled(t *schema.Table) bool {
 	if !c.env.ForeignKeys {
 		return false
 	}
-	if len(ForeignKeys(t)) > 0 || len(ReferencesTo(c.sch, t.Name)) > 0 {
+	if len(ForeignKeys(t)) > 0 || len(c.fkReferences(t)) > 0 {
 		// Violations are known only after a write.
 		c.noAbort = false
 		return true
 	}
 	return false
+}
+
+// fkReferences is ReferencesTo(t), once per compilation: it reads every
+// table of the schema.
+func (c *compiler) fkReferences(t *schema.Table) []*ForeignKey {
+	k := schema.Key(t.Name)
+	if refs, ok := c.fkRefs[k]; ok {
+		return refs
+	}
+	if c.fkRefs == nil {
+		c.fkRefs = map[string][]*ForeignKey{}
+	}
+	refs := ReferencesTo(c.sch, t.Name)
+	c.fkRefs[k] = refs
+	return refs
 }
 
 // fkCounter is the register counting the statement's immediate
@@ -280,7 +297,7 @@ func (c *compiler) fkCounter() int {
 
 // fkIncr adds n to f's violation counter.
 func (c *compiler) fkIncr(f *ForeignKey, n int) {
-	if f.Deferred {
+	if c.fkDeferred(f) {
 		c.emit(vdbe.CodeFkCounter, 0, n, 0)
 		return
 	}
@@ -289,11 +306,16 @@ func (c *compiler) fkIncr(f *ForeignKey, n int) {
 
 // fkIfZero jumps to label when f's counter has nothing outstanding.
 func (c *compiler) fkIfZero(f *ForeignKey, label int) {
-	if f.Deferred {
+	if c.fkDeferred(f) {
 		c.emit(vdbe.CodeFkIfZero, 0, label, 0)
 		return
 	}
 	c.emit(vdbe.CodeIfNot, c.fkCounter(), label, 1)
+}
+
+// fkDeferred reports whether f's violations are counted until COMMIT.
+func (c *compiler) fkDeferred(f *ForeignKey) bool {
+	return f.Deferred || c.env.DeferForeignKeys
 }
 
 // fkEndStatement fails the statement when immediate violations remain.
@@ -301,8 +323,10 @@ func (c *compiler) fkEndStatement() {
 	if c.fkReg == 0 {
 		return
 	}
-	fail, done := c.newLabel(), c.newLabel()
-	c.emit(vdbe.CodeIfPos, c.fkReg, fail, 0)
+	// A comparison, not IfPos: the register is NULL when nothing counted.
+	fail, done, zero := c.newLabel(), c.newLabel(), c.reg()
+	c.emit(vdbe.CodeInteger, 0, zero, 0)
+	c.emitP4(vdbe.CodeGt, c.fkReg, fail, zero, vdbe.P4{})
 	c.emit(vdbe.CodeGoto, 0, done, 0)
 	c.place(fail)
 	c.halt(resultcode.ConstraintForeignKey, ast.ConflictAbort, fkError)
@@ -328,7 +352,9 @@ type fkChange struct {
 }
 
 func (ch *fkChange) childModified(f *ForeignKey) bool {
-	if ch == nil {
+	if ch == nil || strings.EqualFold(f.Child.Name, f.Parent) {
+		// A row of a self-referencing table can lose its parent when
+		// only its own parent key changes.
 		return true
 	}
 	for _, ci := range f.From {
@@ -389,7 +415,7 @@ func (c *compiler) fkCheckOld(t *schema.Table, old fkRow, ch *fkChange) error {
 			return err
 		}
 	}
-	for _, f := range ReferencesTo(c.sch, t.Name) {
+	for _, f := range c.fkReferences(t) {
 		pk, err := locateParent(c.sch, f)
 		if err != nil {
 			return err
@@ -423,8 +449,14 @@ func (c *compiler) fkCheckNew(t *schema.Table, row fkRow, ch *fkChange) error {
 			return err
 		}
 	}
-	for _, f := range ReferencesTo(c.sch, t.Name) {
+	for _, f := range c.fkReferences(t) {
 		pk, err := locateParent(c.sch, f)
+		if err != nil && ch == nil && !c.fkDeferred(f) {
+			// A new parent row cannot repair an immediate violation of
+			// a constraint that could never be checked; SQLite does not
+			// look at its key either.
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -535,112 +567,6 @@ func (c *compiler) fkScanChildren(f *ForeignKey, pk *parentKey, row fkRow, incr 
 		return nil
 	})
 	c.place(skip)
-	return err
-}
-
-// fkActionDepthLimit bounds how deeply ON DELETE/ON UPDATE actions are
-// compiled inline (a self-referencing CASCADE nests one level per
-// generation of rows). Deeper chains fail with SQLite's trigger-depth
-// error instead of being compiled.
-const fkActionDepthLimit = 16
-
-// fkActions runs the ON DELETE (newRow nil) or ON UPDATE actions of the
-// foreign keys that refer to t, after the old row has been replaced or
-// removed.
-func (c *compiler) fkActions(t *schema.Table, old fkRow, newRow *fkRow, ch *fkChange) error {
-	if !c.env.ForeignKeys {
-		return nil
-	}
-	for _, f := range ReferencesTo(c.sch, t.Name) {
-		action := f.OnDelete
-		if newRow != nil {
-			action = f.OnUpdate
-		}
-		if action == ast.FKNoAction {
-			continue
-		}
-		pk, err := locateParent(c.sch, f)
-		if err != nil {
-			return err
-		}
-		if pk == nil || !ch.parentModified(t, f, pk) {
-			continue
-		}
-		if err := c.fkAction(t, f, pk, action, old, newRow); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (c *compiler) fkAction(t *schema.Table, f *ForeignKey, pk *parentKey, action ast.FKAction, old fkRow, newRow *fkRow) error {
-	end := c.newLabel()
-	if newRow != nil {
-		// ON UPDATE acts only when the parent key really changed.
-		changed := c.newLabel()
-		for i := range f.From {
-			r := c.reg()
-			c.emit(vdbe.CodeCopy, old.reg(t, pk.cols[i]), r, 0)
-			c.emitP4(vdbe.CodeIsNot, newRow.reg(t, pk.cols[i]), changed, r, vdbe.P4{})
-		}
-		c.emit(vdbe.CodeGoto, 0, end, 0)
-		c.place(changed)
-	}
-	if action == ast.FKRestrict || c.fkDepth >= fkActionDepthLimit {
-		code, msg := resultcode.ConstraintTrigger, fkError
-		if action != ast.FKRestrict {
-			code, msg = resultcode.Error, "too many levels of trigger recursion"
-		}
-		err := c.fkScanChildren(f, pk, old, 1, func() {
-			c.halt(code, ast.ConflictAbort, msg)
-		})
-		c.place(end)
-		return err
-	}
-	child := f.Child
-	where := fkChildMatch(f, pk, child.Name, "old")
-	var st ast.Stmt
-	target := ast.QualifiedName{Name: ast.Ident{Name: child.Name}}
-	switch {
-	case action == ast.FKCascade && newRow == nil:
-		st = &ast.Delete{Table: target, Where: where}
-	default:
-		up := &ast.Update{Table: target, Where: where}
-		for i, ci := range f.From {
-			var v ast.Expr
-			switch action {
-			case ast.FKCascade:
-				v = &ast.ColumnRef{Table: ast.Ident{Name: "new"}, Column: ast.Ident{Name: pk.columnName(i)}}
-			case ast.FKSetDefault:
-				v = child.Columns[ci].Default
-			}
-			if v == nil {
-				v = &ast.Literal{Kind: ast.LitNull, Raw: "NULL"}
-			}
-			up.Set = append(up.Set, ast.SetClause{Columns: []ast.Ident{{Name: child.Columns[ci].Name}}, Value: v})
-		}
-		st = up
-	}
-	ctx := &trigCtx{ignore: end, parent: c.trig, name: fmt.Sprintf("\x00fk %s %d", child.Name, f.ID)}
-	ctx.oldSrc = tableSource(t, "old")
-	ctx.oldSrc.regBase, ctx.oldSrc.rowidReg = old.cols, old.rowid
-	if newRow != nil {
-		ctx.newSrc = tableSource(t, "new")
-		ctx.newSrc.regBase, ctx.newSrc.rowidReg = newRow.cols, newRow.rowid
-	}
-	saved := c.trig
-	c.trig = ctx
-	c.fkDepth++
-	var err error
-	switch st := st.(type) {
-	case *ast.Delete:
-		err = c.compileDelete(st)
-	case *ast.Update:
-		err = c.compileUpdate(st)
-	}
-	c.fkDepth--
-	c.trig = saved
-	c.place(end)
 	return err
 }
 

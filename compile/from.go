@@ -222,6 +222,8 @@ func (c *compiler) namedSource(sc *scope, s *ast.TableName) (*source, error) {
 			}
 		}
 		src := tableSource(t, alias)
+		src.notIndexed = s.NotIndexed
+		src.indexedBy = s.IndexedBy.Name
 		return src, nil
 	}
 	if v := c.sch.View(name); v != nil {

@@ -41,7 +41,15 @@ func TestPlans(t *testing.T) {
 		// The join starts from the constrained table and looks up the other.
 		{"SELECT * FROM u, t WHERE t.id = u.x AND u.y = 3", []string{"SCAN u", "SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"}},
 		{"SELECT * FROM t, u WHERE t.a = 1 AND u.x = t.id", []string{"SEARCH t USING INDEX ta (a=?)", "SEARCH u USING AUTOMATIC COVERING INDEX (x=?)"}},
-		{"SELECT a, count(*) FROM t GROUP BY a ORDER BY 2", []string{"SCAN t", "USE TEMP B-TREE FOR GROUP BY", "USE TEMP B-TREE FOR ORDER BY"}},
+		// IN and IS NULL drive lookups; an index that holds every column
+		// read is read alone; an index in ORDER BY order spares the sort.
+		{"SELECT * FROM t WHERE a IN (1, 2)", []string{"SEARCH t USING INDEX ta (a=?)"}},
+		{"SELECT * FROM t WHERE id IN (1, 2)", []string{"SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"}},
+		{"SELECT id FROM t WHERE a IS NULL", []string{"SEARCH t USING COVERING INDEX ta (a=?)"}},
+		{"SELECT * FROM t ORDER BY a DESC LIMIT 3", []string{"SCAN t USING INDEX ta"}},
+		{"SELECT * FROM t ORDER BY c", []string{"SCAN t", "USE TEMP B-TREE FOR ORDER BY"}},
+		{"SELECT * FROM t NOT INDEXED WHERE a = 5", []string{"SCAN t"}},
+		{"SELECT a, count(*) FROM t GROUP BY a ORDER BY 2", []string{"SCAN t USING COVERING INDEX ta", "USE TEMP B-TREE FOR GROUP BY", "USE TEMP B-TREE FOR ORDER BY"}},
 	}
 	for _, tc := range cases {
 		st, _, err := parser.Parse(tc.sql)

@@ -44,6 +44,15 @@ type source struct {
 	// UPDATE, for CHECK constraints and index expressions).
 	regBase  int
 	rowidReg int
+
+	// cover, while the loops are emitted, says the source is read through
+	// a covering index: its columns come from that index (plan_cover.go).
+	cover *coverReads
+
+	// NOT INDEXED and INDEXED BY of the FROM item limit the indexes the
+	// planner may use (usableIndexes).
+	notIndexed bool
+	indexedBy  string
 }
 
 func (s *source) hasRowid() bool { return s.table != nil || s.sub != nil }
@@ -66,6 +75,13 @@ type scope struct {
 	// result columns cannot refer to aliases, only WHERE, GROUP BY,
 	// HAVING and ORDER BY can.
 	noAlias int
+
+	// The planner's inputs and output for a simple SELECT (plan_cover.go):
+	// the names the query reads (nil: unknown, no covering index), the
+	// ORDER BY it would like its loops to deliver, and whether they do.
+	usedCols  map[string]bool
+	orderHint []orderTerm
+	ordered   bool
 }
 
 type resultCol struct {

@@ -57,6 +57,7 @@ func ordinal(n int) string {
 
 // compileSelectStmt compiles a top-level SELECT that returns rows.
 func (c *compiler) compileSelectStmt(sel *ast.Select) error {
+	c.selIDs = numberSelects(sel)
 	info, err := c.compileSelect(nil, sel, &dest{kind: destOutput})
 	if err != nil {
 		return err
@@ -347,8 +348,13 @@ func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []as
 		}
 		c.emitP4(vdbe.CodeOpenEphemeral, distinctCur, len(rcs), 0, vdbe.P4{KeyInfo: ki})
 	}
-	// ORDER BY uses a sorter.
-	sorterCur := -1
+	// ORDER BY uses a sorter, unless the loops deliver the order
+	// (sc.ordered, decided by the planner; the SorterOpen is then dropped).
+	sc.usedCols = coreNames(sc, core, rcs, order)
+	if !isAgg {
+		sc.orderHint = order
+	}
+	sorterCur, sorterOpen := -1, -1
 	if len(order) > 0 {
 		sorterCur = c.cursor()
 		var colls []string
@@ -361,9 +367,19 @@ func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []as
 		if err != nil {
 			return nil, err
 		}
-		c.emitP4(vdbe.CodeSorterOpen, sorterCur, 0, 0, vdbe.P4{KeyInfo: ki})
+		sorterOpen = c.emitP4(vdbe.CodeSorterOpen, sorterCur, 0, 0, vdbe.P4{KeyInfo: ki})
 	}
 	base := c.regs(len(rcs))
+
+	// rowLC is the LIMIT counter of the rows produced by the loops: none
+	// when they go to a sorter, whose output counts them instead.
+	sortLC := lc
+	rowLC := func() *limitCtl {
+		if sorterCur >= 0 && !sc.ordered {
+			return nil
+		}
+		return lc
+	}
 
 	// produce is called with the result registers filled: it filters
 	// DISTINCT and sends the row to the sorter or to the destination.
@@ -375,7 +391,7 @@ func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []as
 			c.emit(vdbe.CodeMakeRecord, base, len(rcs), rec)
 			c.emit(vdbe.CodeIdxInsert, distinctCur, rec, 0)
 		}
-		if sorterCur >= 0 {
+		if sorterCur >= 0 && !sc.ordered {
 			keys := c.regs(len(order) + len(rcs))
 			for i, o := range order {
 				if o.result >= 0 {
@@ -386,16 +402,11 @@ func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []as
 			}
 			c.emit(vdbe.CodeCopy, base, keys+len(order), len(rcs))
 			c.emit(vdbe.CodeSorterInsert, sorterCur, keys, len(order)+len(rcs))
-		} else if err := c.emitRow(d, base, len(rcs), lc); err != nil {
+		} else if err := c.emitRow(d, base, len(rcs), rowLC()); err != nil {
 			return err
 		}
 		c.place(skip)
 		return nil
-	}
-	var sortLC *limitCtl
-	if sorterCur >= 0 {
-		sortLC = lc
-		lc = nil
 	}
 	if isAgg {
 		if err := c.aggregateQuery(sc, core, rcs, order, base, produce); err != nil {
@@ -419,6 +430,13 @@ func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []as
 		if err != nil {
 			return nil, err
 		}
+	}
+	if distinctCur >= 0 {
+		c.addPlan(0, "USE TEMP B-TREE FOR DISTINCT")
+	}
+	if sorterCur >= 0 && sc.ordered {
+		c.ops[sorterOpen] = vdbe.Op{Code: vdbe.CodeNoop}
+		sorterCur = -1
 	}
 	if sorterCur >= 0 {
 		c.addPlan(0, "USE TEMP B-TREE FOR ORDER BY")

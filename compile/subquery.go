@@ -13,7 +13,10 @@ func (c *compiler) subqueryOnce(sc *scope, gen func(sub *scope) error) error {
 	skip := c.newLabel()
 	c.ops[once].P2 = int32(skip)
 	probe := &scope{parent: sc}
-	if err := gen(probe); err != nil {
+	endPlan := c.beginSubPlan()
+	err := gen(probe)
+	endPlan(probe.correlated)
+	if err != nil {
 		return err
 	}
 	if probe.correlated {
@@ -30,6 +33,7 @@ func (c *compiler) subqueryOnce(sc *scope, gen func(sub *scope) error) error {
 
 func (c *compiler) scalarSubquery(sc *scope, e *ast.Subquery, target int) error {
 	r := c.reg()
+	c.nextSub = &subPlan{kind: "SCALAR", sel: e.Select}
 	err := c.subqueryOnce(sc, func(probe *scope) error {
 		done := c.newLabel()
 		c.emit(vdbe.CodeNull, 0, r, 0)
@@ -49,6 +53,7 @@ func (c *compiler) scalarSubquery(sc *scope, e *ast.Subquery, target int) error 
 
 func (c *compiler) existsExpr(sc *scope, e *ast.Exists, target int) error {
 	r := c.reg()
+	c.nextSub = &subPlan{kind: "SCALAR", sel: e.Select}
 	err := c.subqueryOnce(sc, func(probe *scope) error {
 		done := c.newLabel()
 		c.emit(vdbe.CodeInteger, 0, r, 0)
@@ -159,6 +164,7 @@ func (c *compiler) inExpr(sc *scope, e *ast.In, target int) error {
 		if aff != vdbe.AffinityNone && aff != vdbe.AffinityBlob {
 			affStr = string(rune(aff))
 		}
+		c.nextSub = &subPlan{kind: "LIST", sel: e.Select}
 		err = c.subqueryOnce(sc, func(probe *scope) error {
 			c.emitP4(vdbe.CodeOpenEphemeral, cur, 1, 0, vdbe.P4{KeyInfo: ki})
 			info, err := c.compileSelect(probeParent(sc, probe), e.Select, &dest{kind: destIndex, cursor: cur, affinity: affStr})

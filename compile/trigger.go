@@ -29,7 +29,9 @@ type trigRow struct {
 
 // hasTriggers reports whether t has triggers for event.
 func (c *compiler) hasTriggers(t *schema.Table, event ast.TriggerEvent) bool {
-	if c.env.NoTriggers {
+	if c.env.NoTriggers && c.trig == nil {
+		// Only the statement's own table: the programs it runs (the
+		// actions of foreign keys) fire their triggers.
 		return false
 	}
 	for _, tr := range c.sch.TableTriggers(t.Name) {

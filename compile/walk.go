@@ -86,3 +86,16 @@ func splitAnd(e ast.Expr, out []ast.Expr) []ast.Expr {
 	}
 	return append(out, e)
 }
+
+// hasColumnRef reports whether e names any column (of its own query, of an
+// enclosing one, or a result alias).
+func hasColumnRef(e ast.Expr) bool {
+	found := false
+	walkExpr(e, func(x ast.Expr) bool {
+		if _, ok := x.(*ast.ColumnRef); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
+}

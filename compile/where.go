@@ -28,6 +28,15 @@ type cons struct {
 	omask uint64
 	term  ast.Expr // the comparison, for its affinity and collation
 	left  ast.Expr // the column side
+
+	// in is set for col IN (list): an equality on each value of the list
+	// in turn (plan_in.go). inReg holds the current value while the
+	// lookups are emitted.
+	in    *ast.In
+	inReg int
+	// isNull is set for col IS NULL: an equality with NULL, which
+	// only IS can ask of an index.
+	isNull bool
 }
 
 // accessKind is how a loop level reaches its rows.
@@ -38,6 +47,7 @@ const (
 	accessRowidEq
 	accessIndex
 	accessAutoIndex
+	accessRowidRange // lo and/or hi bound the rowid (plan_rowid.go)
 )
 
 // access is the plan of one loop level.
@@ -50,6 +60,10 @@ type access struct {
 	desc   bool   // the range column is DESC in the index
 	auto   []cons // automatic index key columns
 	cost   float64
+
+	covering bool // the index holds every column read: no table lookup
+	ordered  bool // the rows come out in the ORDER BY order
+	reverse  bool // read backwards (Last/Prev) for a descending order
 }
 
 // planLevel is one level of the nested loop.
@@ -134,6 +148,13 @@ func (c *compiler) analyze(sc *scope, t *wterm) {
 	swap := map[ast.BinaryOp]ast.BinaryOp{ast.OpEq: ast.OpEq, ast.OpLt: ast.OpGt, ast.OpLe: ast.OpGe, ast.OpGt: ast.OpLt, ast.OpGe: ast.OpLe}
 	switch e := t.e.(type) {
 	case *ast.Binary:
+		if e.Op == ast.OpIs {
+			if isNullLiteral(e.Y) {
+				c.analyzeIsNull(sc, t, e, e.X, colOf)
+			} else if isNullLiteral(e.X) {
+				c.analyzeIsNull(sc, t, e, e.Y, colOf)
+			}
+		}
 		if _, ok := swap[e.Op]; ok {
 			add(e.X, e.Y, e.Op, e)
 			// The swapped form keeps the collation the written order picks
@@ -144,6 +165,12 @@ func (c *compiler) analyze(sc *scope, t *wterm) {
 			}
 			y := &ast.Collate{X: e.Y, Collation: ast.Ident{Name: name}}
 			add(e.Y, e.X, swap[e.Op], &ast.Binary{Op: swap[e.Op], X: y, Y: e.X})
+		}
+	case *ast.In:
+		c.analyzeIn(sc, t, e, colOf)
+	case *ast.IsNull:
+		if !e.Not {
+			c.analyzeIsNull(sc, t, e, e.X, colOf)
 		}
 	case *ast.Between:
 		if !e.Not {
@@ -159,6 +186,19 @@ func hasSubqueryCorrelatedTo(e ast.Expr) bool { return hasSubquery(e) }
 // affinity colAff under collation idxColl (SQLite's IndexAffinityOk and
 // collation match).
 func (c *compiler) usable(sc *scope, k cons, colAff vdbe.Affinity, idxColl string) bool {
+	if k.isNull {
+		return true
+	}
+	if k.in != nil && k.in.Select != nil {
+		_, _, ok := c.inSubqueryKey(sc, sc.srcs[k.src], k, idxColl)
+		return ok
+	}
+	if k.in != nil {
+		// IN compares under the left operand's own affinity (the column's)
+		// and collation, which must be the index's.
+		coll, _ := c.exprCollation(sc, k.in.X)
+		return strings.EqualFold(normColl(coll), normColl(idxColl))
+	}
 	b := k.term.(*ast.Binary)
 	aff := vdbe.ComparisonAffinity(c.exprAffinity(sc, b.X), c.exprAffinity(sc, b.Y))
 	switch {
@@ -203,25 +243,38 @@ func (c *compiler) chooseAccess(sc *scope, si int, avail uint64, terms []*wterm,
 		return best
 	}
 	if src.table != nil {
+		if a, ok := c.rowidRange(sc, src, cands); ok {
+			best = a
+		}
+		var rowidIn *access
 		for _, k := range cands {
-			if k.col == -1 && k.op == ast.OpEq {
+			if k.col == -1 && k.op == ast.OpEq && k.in == nil {
 				return access{kind: accessRowidEq, eq: []cons{k}, cost: 1}
 			}
+			if k.col == -1 && k.in != nil && rowidIn == nil && inCost(k) < best.cost {
+				rowidIn = &access{kind: accessRowidEq, eq: []cons{k}, cost: inCost(k)}
+				best = *rowidIn
+			}
 		}
-		for _, ix := range src.table.Indexes {
+		for _, ix := range src.usableIndexes() {
 			if ix.Partial != nil {
 				continue
 			}
 			a := access{kind: accessIndex, ix: ix}
+			inUsed := false
 			for _, ic := range ix.Columns {
 				if ic.Column < -1 {
 					break
 				}
 				found := false
 				for _, k := range cands {
+					if k.in != nil && inUsed {
+						continue
+					}
 					if k.col == ic.Column && k.op == ast.OpEq && c.usable(sc, k, c.colAff(src, ic.Column), ic.Collation) {
 						a.eq = append(a.eq, k)
 						found = true
+						inUsed = inUsed || k.in != nil
 						break
 					}
 				}
@@ -266,6 +319,11 @@ func (c *compiler) chooseAccess(sc *scope, si int, avail uint64, terms []*wterm,
 			default:
 				continue
 			}
+			for _, k := range a.eq {
+				if k.in != nil {
+					a.cost *= inCost(k)
+				}
+			}
 			if a.cost < best.cost {
 				best = a
 			}
@@ -275,7 +333,7 @@ func (c *compiler) chooseAccess(sc *scope, si int, avail uint64, terms []*wterm,
 		var auto []cons
 		seen := map[int]bool{}
 		for _, k := range cands {
-			if k.op == ast.OpEq && k.omask != 0 && !seen[k.col] && k.col >= 0 && c.usable(sc, k, c.colAff(src, k.col), c.binaryCollationName(sc, k.term.(*ast.Binary).X, k.term.(*ast.Binary).Y)) {
+			if k.op == ast.OpEq && k.in == nil && k.omask != 0 && !seen[k.col] && k.col >= 0 && c.usable(sc, k, c.colAff(src, k.col), c.binaryCollationName(sc, k.term.(*ast.Binary).X, k.term.(*ast.Binary).Y)) {
 				seen[k.col] = true
 				auto = append(auto, k)
 			}
@@ -318,29 +376,22 @@ func (c *compiler) whereLoops(sc *scope, where ast.Expr, body func() error) erro
 		t.mask = c.termMask(sc, t.e)
 		c.analyze(sc, t)
 	}
-	// Join order: greedy by cost, or the FROM order when LEFT JOINs fix it.
-	var levels []planLevel
-	var avail uint64
-	placed := make([]bool, len(srcs))
-	for len(levels) < len(srcs) {
-		bestI := -1
-		var bestA access
-		for i := range srcs {
-			if placed[i] {
-				continue
-			}
-			a := c.chooseAccess(sc, i, avail, terms, len(levels) > 0)
-			if bestI < 0 || a.cost < bestA.cost {
-				bestI, bestA = i, a
-			}
-			if hasLeft {
-				break
-			}
-		}
-		placed[bestI] = true
-		avail |= 1 << uint(bestI)
-		levels = append(levels, planLevel{src: bestI, acc: bestA})
+	levels := c.joinOrder(sc, terms, hasLeft)
+	// Deliver the ORDER BY from an index where that spares a sort, then
+	// read from indexes alone where they hold every column needed.
+	sc.ordered = false
+	if len(levels) == 1 && c.planOrder(sc, &levels[0]) {
+		levels[0].acc.ordered = true
+		sc.ordered = true
 	}
+	for li := range levels {
+		c.planCovering(sc, &levels[li])
+	}
+	defer func() {
+		for _, s := range srcs {
+			s.cover = nil
+		}
+	}()
 	// Place each term at the first level where it can be evaluated.
 	for _, t := range terms {
 		t.level = -1
@@ -378,6 +429,9 @@ func (c *compiler) whereLoops(sc *scope, where ast.Expr, body func() error) erro
 				return err
 			}
 			c.emitP4(vdbe.CodeOpenRead, l.acc.idxCur, int(l.acc.ix.Root), len(l.acc.ix.Columns)+1, vdbe.P4{KeyInfo: ki})
+			if l.acc.covering {
+				s.cover = &coverReads{cur: l.acc.idxCur, ix: l.acc.ix}
+			}
 		case accessAutoIndex:
 			if err := c.buildAutoIndex(sc, s, &l.acc); err != nil {
 				return err
@@ -402,12 +456,15 @@ func (c *compiler) whereLoops(sc *scope, where ast.Expr, body func() error) erro
 
 func (c *compiler) planDetail(s *source, a access) string {
 	name := s.name
-	if s.table != nil && !strings.EqualFold(s.name, s.table.Name) {
-		name = s.table.Name + " AS " + s.name
+	using := "INDEX "
+	if a.covering {
+		using = "COVERING INDEX "
 	}
 	switch a.kind {
 	case accessRowidEq:
 		return "SEARCH " + name + " USING INTEGER PRIMARY KEY (rowid=?)"
+	case accessRowidRange:
+		return "SEARCH " + name + " USING INTEGER PRIMARY KEY (" + rangeDetail("rowid", a.lo, a.hi) + ")"
 	case accessIndex:
 		var parts []string
 		for _, k := range a.eq {
@@ -428,7 +485,10 @@ func (c *compiler) planDetail(s *source, a access) string {
 				parts = append(parts, col+"<?")
 			}
 		}
-		return fmt.Sprintf("SEARCH %s USING INDEX %s (%s)", name, a.ix.Name, strings.Join(parts, " AND "))
+		if len(parts) == 0 {
+			return "SCAN " + name + " USING " + using + a.ix.Name
+		}
+		return fmt.Sprintf("SEARCH %s USING %s%s (%s)", name, using, a.ix.Name, strings.Join(parts, " AND "))
 	case accessAutoIndex:
 		var parts []string
 		for _, k := range a.auto {
@@ -499,6 +559,14 @@ func (c *compiler) buildAutoIndex(sc *scope, s *source, a *access) error {
 func (c *compiler) seekKey(sc *scope, s *source, ks []cons, nomore int) int {
 	base := c.regs(len(ks))
 	for i, k := range ks {
+		if k.in != nil {
+			c.emit(vdbe.CodeCopy, k.inReg, base+i, 1)
+			continue
+		}
+		if k.isNull {
+			c.emit(vdbe.CodeNull, 0, base+i, 0)
+			continue
+		}
 		if err := c.expr(sc, k.other, base+i); err != nil {
 			c.err = err
 			return base
@@ -528,15 +596,43 @@ func (c *compiler) emitLevel(sc *scope, levels []planLevel, li int, terms []*wte
 		}
 		c.emit(vdbe.CodeInteger, 0, s.matchReg, 0)
 	}
+	// An IN constraint loops over its values around the lookups: the
+	// lookups' end moves on to the next value.
+	var inDone func()
+	if a.kind == accessRowidEq || a.kind == accessIndex {
+		a.eq = append([]cons(nil), a.eq...)
+		for i := range a.eq {
+			if a.eq[i].in != nil {
+				outer := nomore
+				nomore = c.newLabel()
+				var err error
+				if inDone, err = c.inLoop(sc, s, &a.eq[i], a, outer, nomore); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	var next func()
 	switch {
 	case s.regBase > 0:
 		// One row, held in registers (a recursive CTE's current row).
 		next = func() {}
+	case a.kind == accessScan && a.reverse:
+		c.emit(vdbe.CodeLast, s.cursor, nomore, 0)
+		top := c.addr()
+		next = func() { c.emit(vdbe.CodePrev, s.cursor, top, 0) }
 	case a.kind == accessScan:
 		c.emit(vdbe.CodeRewind, s.cursor, nomore, 0)
 		top := c.addr()
 		next = func() { c.emit(vdbe.CodeNext, s.cursor, top, 0) }
+	case a.kind == accessRowidRange:
+		var err error
+		if next, err = c.rowidRangeLoop(sc, s, a, nomore); err != nil {
+			return err
+		}
+	case a.kind == accessRowidEq && a.eq[0].in != nil:
+		c.emit(vdbe.CodeSeekRowid, s.cursor, cont, a.eq[0].inReg)
+		next = func() {}
 	case a.kind == accessRowidEq:
 		r, err := c.exprReg(sc, a.eq[0].other)
 		if err != nil {
@@ -558,6 +654,26 @@ func (c *compiler) emitLevel(sc *scope, levels []planLevel, li int, terms []*wte
 		lo, hi := a.lo, a.hi
 		if a.desc {
 			lo, hi = hi, lo
+		}
+		if a.reverse {
+			// Backwards over the entries that match the equality prefix
+			// (planOrder allows no range here).
+			if n > 0 {
+				c.emitP4(vdbe.CodeSeekLE, a.idxCur, nomore, key, vdbe.P4{Int: int64(n)})
+			} else {
+				c.emit(vdbe.CodeLast, a.idxCur, nomore, 0)
+			}
+			top := c.addr()
+			if n > 0 {
+				c.emitP4(vdbe.CodeIdxLT, a.idxCur, nomore, key, vdbe.P4{Int: int64(n)})
+			}
+			if !a.covering {
+				rid := c.reg()
+				c.emit(vdbe.CodeIdxRowid, a.idxCur, rid, 0)
+				c.emit(vdbe.CodeSeekRowid, s.cursor, cont, rid)
+			}
+			next = func() { c.emit(vdbe.CodePrev, a.idxCur, top, 0) }
+			break
 		}
 		var hiKey int
 		if hi != nil {
@@ -603,9 +719,11 @@ func (c *compiler) emitLevel(sc *scope, levels []planLevel, li int, terms []*wte
 		} else if n > 0 {
 			c.emitP4(vdbe.CodeIdxGT, a.idxCur, nomore, key, vdbe.P4{Int: int64(n)})
 		}
-		rid := c.reg()
-		c.emit(vdbe.CodeIdxRowid, a.idxCur, rid, 0)
-		c.emit(vdbe.CodeSeekRowid, s.cursor, cont, rid)
+		if !a.covering {
+			rid := c.reg()
+			c.emit(vdbe.CodeIdxRowid, a.idxCur, rid, 0)
+			c.emit(vdbe.CodeSeekRowid, s.cursor, cont, rid)
+		}
 		next = func() { c.emit(vdbe.CodeNext, a.idxCur, top, 0) }
 	}
 	// ON terms of a LEFT JOIN decide the match; WHERE terms filter after.
@@ -632,10 +750,16 @@ func (c *compiler) emitLevel(sc *scope, levels []planLevel, li int, terms []*wte
 	c.place(cont)
 	next()
 	c.place(nomore)
+	if inDone != nil {
+		inDone()
+	}
 	if s.left {
 		done := c.newLabel()
 		c.emit(vdbe.CodeIfPos, s.matchReg, done, 0)
 		c.emit(vdbe.CodeNullRow, s.cursor, 0, 0)
+		if a.covering {
+			c.emit(vdbe.CodeNullRow, a.idxCur, 0, 0)
+		}
 		for _, t := range terms {
 			if t.level == li && t.onSrc < 0 {
 				if err := c.jumpIfFalse(sc, t.e, done); err != nil {

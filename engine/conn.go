@@ -40,6 +40,7 @@ type Conn struct {
 	closed                           bool
 	foreignKeys                      bool
 	deferredFK                       int64 // outstanding deferred foreign key violations (pragma_fkey.go)
+	deferFKs                         bool  // PRAGMA defer_foreign_keys, until the transaction ends
 	cacheSize                        int
 	tempViews                        map[string]*schema.View
 	sorterMemory                     int // bytes a sorter keeps before spilling; 0: the default
@@ -285,6 +286,7 @@ func (c *Conn) endTx(commit bool) error {
 	}
 	c.inRead, c.inWrite = false, false
 	c.deferredFK = 0
+	c.deferFKs = false
 	c.schemaDirty = false
 	c.explicit = false
 	c.savepoints = nil

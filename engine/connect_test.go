@@ -126,12 +126,13 @@ func TestPrepareSeesTableOfAnotherProcess(t *testing.T) {
 	}
 }
 
-// Ensure that in WAL mode a pager that read the file (and so holds the
-// WAL open, with its SHARED lock) is closed with its connection, while
-// one that never read the file is kept for the next connection.
-func TestConnectReusesOnlyUnreadWALPager(t *testing.T) {
+// Ensure that in WAL mode a closed connection's pager is reused too, and
+// that its SHARED lock (which every WAL connection holds while open) does
+// not keep another connection from leaving WAL mode.
+func TestConnectReusesWALPager(t *testing.T) {
 	vfs := &openCountingVFS{VFS: osvfs.NewUnix()}
-	connect := openFileDB(t, filepath.Join(t.TempDir(), "wal.db"), Config{VFS: vfs})
+	path := filepath.Join(t.TempDir(), "wal.db")
+	connect := openFileDB(t, path, Config{VFS: vfs})
 	first := connect()
 	mustExec(t, first, "CREATE TABLE t(x); INSERT INTO t VALUES(1)")
 	if got := mustQuery(t, first, "PRAGMA journal_mode"); !cmp.Equal(got, []string{"wal"}) {
@@ -141,20 +142,29 @@ func TestConnectReusesOnlyUnreadWALPager(t *testing.T) {
 
 	opens := vfs.opens.Load()
 	second := connect()
-	if got := mustQuery(t, second, "SELECT 1"); !cmp.Equal(got, []string{"1"}) {
-		t.Fatalf("SELECT 1: %v", got)
-	}
-	if n := vfs.opens.Load() - opens; n != 1 {
-		t.Errorf("the connection after a WAL reader closed opened the file %d time(s), want 1", n)
-	}
-	second.Close()
-
-	opens = vfs.opens.Load()
-	third := connect()
-	if got := mustQuery(t, third, "SELECT x FROM t"); !cmp.Equal(got, []string{"1"}) {
-		t.Errorf("third connection reads %v", got)
+	if got := mustQuery(t, second, "SELECT x FROM t"); !cmp.Equal(got, []string{"1"}) {
+		t.Fatalf("second connection reads %v", got)
 	}
 	if n := vfs.opens.Load() - opens; n != 0 {
-		t.Errorf("the connection after one that read nothing opened the file %d time(s), want 0", n)
+		t.Errorf("the connection after a WAL connection closed opened the file %d time(s), want 0", n)
+	}
+	mustExec(t, second, "INSERT INTO t VALUES(2)")
+	extra := connect() // a second WAL reader, so that one pager stays idle
+	if got := mustQuery(t, extra, "SELECT count(*) FROM t"); !cmp.Equal(got, []string{"2"}) {
+		t.Fatalf("extra connection reads %v", got)
+	}
+	second.Close()
+	extra.Close()
+
+	third := connect()
+	if got := mustQuery(t, third, "PRAGMA journal_mode = delete"); !cmp.Equal(got, []string{"delete"}) {
+		t.Errorf("leaving WAL mode with an idle pager: %v, want [delete]", got)
+	}
+	if got := mustQuery(t, third, "SELECT count(*) FROM t"); !cmp.Equal(got, []string{"2"}) {
+		t.Errorf("after leaving WAL mode: %v, want [2]", got)
+	}
+	third.Close()
+	if _, err := os.Stat(path + "-wal"); !os.IsNotExist(err) {
+		t.Errorf("the WAL is still there after leaving WAL mode: %v", err)
 	}
 }

@@ -169,6 +169,9 @@ func (c *Conn) createTable(st *ast.CreateTable) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if err := checkForeignKeyDefs(st); err != nil {
+		return false, err
+	}
 	root, err := c.bt.CreateTable(true)
 	if err != nil {
 		return false, err

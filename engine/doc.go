@@ -5,7 +5,9 @@
 // that opens the same file (Open returns the same *Database, reference
 // counted). It holds the published schema.Schema. A Conn is one connection:
 // its own pager and b-tree over the shared file, its transaction state, and
-// a copy of the schema pointer, so connecting costs no I/O and no parsing.
+// a copy of the schema pointer, so connecting costs no parsing; and since a
+// closed connection leaves its pager to the next one (pagerpool.go),
+// usually no I/O either.
 //
 // Statements are prepared with Conn.Prepare and run with Stmt.Step, as with
 // sqlite3_prepare_v2 and sqlite3_step. SELECT, INSERT, UPDATE and DELETE are
@@ -15,7 +17,9 @@
 // # Transactions
 //
 // Outside BEGIN, each statement runs in its own transaction: a read
-// transaction for a query, a write transaction for anything that writes.
+// transaction for a query, a write transaction for anything that writes,
+// none for a query that reads no table (SELECT 1 takes no lock, as in
+// SQLite). Preparing takes no lock either once the schema is loaded.
 // Every writing statement also runs under a pager savepoint, so that a
 // failing statement undoes only itself (ON CONFLICT ABORT), keeps its
 // earlier changes (FAIL) or the whole transaction is rolled back

@@ -105,6 +105,11 @@ func (c *Conn) runExec(s *Stmt, kind execKind, run func(s *Stmt) error) error {
 	c.active++
 	runErr := run(s)
 	c.active--
+	if runErr == nil && !c.explicit && c.active == 0 && c.deferredFK > 0 {
+		// Autocommit: DROP TABLE's implicit DELETE left deferred
+		// foreign key violations (pragma_fkey.go).
+		runErr = errForeignKey()
+	}
 	if sp >= 0 && c.inWrite {
 		if runErr == nil {
 			c.bt.Release(sp)

@@ -8,15 +8,17 @@ import "github.com/wrendb/wren/pager"
 // such as database/sql's opens and closes connections all the time. So a
 // closing connection gives its pager back to the Database when it is as a
 // new one would be, and the next Connect takes it: connecting then does no
-// I/O at all. An idle pager holds no lock (it is outside any transaction),
-// and its page cache is checked against the file's change counter at its
-// next transaction, as the cache of any connection between transactions.
+// I/O at all. An idle pager is outside any transaction, and its page cache
+// is checked against the file's change counter at its next transaction, as
+// the cache of any connection between transactions.
 //
-// Only pagers of files, in rollback mode or that have not read the file
-// yet, are kept. A WAL-mode pager keeps a SHARED lock while it is open,
-// which would stop another connection from leaving WAL mode and would put
-// off the checkpoint SQLite runs when the last connection closes; an
-// in-memory database goes away with its last pager, as SQLite's does.
+// Pagers of in-memory databases are not kept: such a database goes away
+// with its last pager, as SQLite's does. An idle WAL-mode pager keeps the
+// SHARED lock every WAL connection holds while it is open, as an idle
+// connection of a pool would: leaving WAL mode needs the EXCLUSIVE lock, so
+// PRAGMA journal_mode drops the idle pagers first (dropIdlePagers), and the
+// checkpoint SQLite runs when the last connection closes runs when the
+// Database closes.
 
 // maxIdlePagers bounds the pagers a Database keeps for later connections
 // (each keeps its file descriptor and its page cache).
@@ -80,9 +82,8 @@ func (db *Database) takePager() (*pager.Pager, error) {
 //
 // A pager that has seen no page (PageCount 0: it never read the file, or
 // the file is empty) has no WAL open and must end up as a new pager is. A
-// pager that has seen pages must be in rollback mode, the mode a new
-// pager settles in for a file whose header says so (one asked for WAL
-// keeps the file's mode).
+// pager that has seen pages is in the mode the file's header says, as a
+// new one would be after its first transaction.
 func (db *Database) givePager(pg *pager.Pager) error {
 	if db.cfg.Memory || pg.InRead() {
 		return pg.Close()
@@ -110,10 +111,14 @@ func (db *Database) givePager(pg *pager.Pager) error {
 // reports whether pg now has them all.
 func resetSettings(pg *pager.Pager, w pagerSettings) bool {
 	s := settingsOf(pg)
+	if pg.PageCount() > 0 && s.journal == pager.JournalWAL {
+		// A WAL database: the mode is the file's, not the connection's.
+		w.journal = pager.JournalWAL
+	}
 	if s == w {
 		return true
 	}
-	if s.pageSize != w.pageSize || s.journal == pager.JournalWAL || w.journal == pager.JournalWAL {
+	if s.pageSize != w.pageSize || (s.journal == pager.JournalWAL) != (w.journal == pager.JournalWAL) {
 		return false
 	}
 	if s.journal != w.journal {
@@ -128,6 +133,17 @@ func resetSettings(pg *pager.Pager, w pagerSettings) bool {
 	pg.SetWALAutoCheckpoint(w.autoCheckpoint)
 	pg.SetJournalSizeLimit(w.journalSizeLimit)
 	return settingsOf(pg) == w
+}
+
+// dropIdlePagers closes the idle pagers, so that they hold no lock.
+func (db *Database) dropIdlePagers() {
+	db.mu.Lock()
+	idle := db.idle
+	db.idle = nil
+	db.mu.Unlock()
+	for _, pg := range idle {
+		pg.Close()
+	}
 }
 
 // closeIdle closes the idle pagers; db.mu is held.

@@ -135,6 +135,8 @@ func (c *Conn) preparePragma(st *ast.Pragma) (execKind, func(*Stmt) error, []str
 			rows(s, []record.Value{ival(v)})
 			return nil
 		}, []string{"foreign_keys"}, nil
+	case "defer_foreign_keys":
+		return c.pragmaDeferForeignKeys(arg, hasArg)
 	case "foreign_key_list":
 		return execRead, func(s *Stmt) error { return c.pragmaForeignKeyList(s, arg) }, foreignKeyListColumns, nil
 	case "foreign_key_check":

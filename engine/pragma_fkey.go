@@ -34,7 +34,7 @@ func (c *Conn) fkDropTable(t *schema.Table) error {
 		return nil
 	}
 	if len(compile.ReferencesTo(c.sch, t.Name)) == 0 {
-		deferred := false
+		deferred := c.deferFKs
 		for _, f := range compile.ForeignKeys(t) {
 			deferred = deferred || f.Deferred
 		}
@@ -43,7 +43,7 @@ func (c *Conn) fkDropTable(t *schema.Table) error {
 		}
 	}
 	del := &ast.Delete{Table: ast.QualifiedName{Name: ast.Ident{Name: t.Name}}}
-	prog, err := compile.Compile(del, &compile.Env{Schema: c.sch, Funcs: c.funcs, ForeignKeys: true, NoTriggers: true})
+	prog, err := compile.Compile(del, &compile.Env{Schema: c.sch, Funcs: c.funcs, ForeignKeys: true, DeferForeignKeys: c.deferFKs, NoTriggers: true})
 	if err != nil {
 		return err
 	}
@@ -195,4 +195,56 @@ func (c *Conn) fkQuery(sql string) ([][]record.Value, error) {
 		}
 		out = append(out, r)
 	}
+}
+
+// pragmaDeferForeignKeys reads or sets PRAGMA defer_foreign_keys, which
+// lasts until the transaction ends (an autocommit statement's included).
+func (c *Conn) pragmaDeferForeignKeys(arg string, hasArg bool) (execKind, func(*Stmt) error, []string, error) {
+	if hasArg {
+		return execTxControl, func(s *Stmt) error {
+			if b, ok := pragmaBool(arg); ok {
+				c.deferFKs = b
+			}
+			return nil
+		}, nil, nil
+	}
+	return execTxControl, func(s *Stmt) error {
+		v := int64(0)
+		if c.deferFKs {
+			v = 1
+		}
+		s.rows = append(s.rows, []record.Value{ival(v)})
+		return nil
+	}, []string{"defer_foreign_keys"}, nil
+}
+
+// checkForeignKeyDefs rejects, at CREATE TABLE, the FOREIGN KEY clauses
+// SQLite rejects: a column constraint naming several parent columns, a
+// column count that differs from the parent's, an unknown child column.
+func checkForeignKeyDefs(st *ast.CreateTable) error {
+	for _, col := range st.Columns {
+		for _, cc := range col.Constraints {
+			if cc.Kind == ast.ConsForeignKey && cc.ForeignKey != nil && len(cc.ForeignKey.Columns) > 1 {
+				return errorf("foreign key on %s should reference only one column of table %s", col.Name.Name, cc.ForeignKey.Table.Name)
+			}
+		}
+	}
+	for _, tc := range st.Constraints {
+		if tc.Kind != ast.ConsForeignKey || tc.ForeignKey == nil {
+			continue
+		}
+		if n := len(tc.ForeignKey.Columns); n > 0 && n != len(tc.FromColumns) {
+			return errorf("number of columns in foreign key does not match the number of columns in the referenced table")
+		}
+		for _, id := range tc.FromColumns {
+			found := false
+			for _, col := range st.Columns {
+				found = found || strings.EqualFold(col.Name.Name, id.Name)
+			}
+			if !found {
+				return errorf("unknown column \"%s\" in foreign key definition", id.Name)
+			}
+		}
+	}
+	return nil
 }

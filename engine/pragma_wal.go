@@ -121,6 +121,9 @@ func (c *Conn) pragmaJournalMode(s *Stmt, arg string, hasArg bool) error {
 			// Between rollback modes inside a transaction: SQLite
 			// applies it at the next transaction; Wren ignores it.
 		default:
+			if m != pager.JournalWAL && c.pg.JournalMode() == pager.JournalWAL {
+				c.db.dropIdlePagers() // their SHARED locks would keep WAL mode
+			}
 			if err := c.pg.SetJournalMode(m); err != nil {
 				return err
 			}

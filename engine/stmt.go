@@ -24,13 +24,14 @@ type Stmt struct {
 	bound      []vdbe.Mem
 
 	// A compiled statement.
-	prog   *vdbe.Program
-	vm     *vdbe.VM
-	sch    *schema.Schema // the schema prog was compiled against
-	writes bool
-	noTx   bool  // prog reads no table: it runs without a transaction (compileNow)
-	fkOn   bool  // prog enforces foreign keys (PRAGMA foreign_keys when compiled)
-	fkSave int64 // the connection's deferred violations when the run started
+	prog    *vdbe.Program
+	vm      *vdbe.VM
+	sch     *schema.Schema // the schema prog was compiled against
+	writes  bool
+	noTx    bool  // prog reads no table: it runs without a transaction (compileNow)
+	fkOn    bool  // prog enforces foreign keys (PRAGMA foreign_keys when compiled)
+	fkDefer bool  // prog defers every foreign key (PRAGMA defer_foreign_keys)
+	fkSave  int64 // the connection's deferred violations when the run started
 
 	// A statement the engine runs in Go (DDL, PRAGMA, transaction control,
 	// EXPLAIN): exec produces cols and rows at the first Step.
@@ -121,11 +122,11 @@ func (s *Stmt) compileInRead() error {
 // compileNow compiles against the connection's schema as it is.
 func (s *Stmt) compileNow() error {
 	c := s.c
-	prog, err := compile.Compile(s.ast, &compile.Env{Schema: c.compileSchema(), Funcs: c.funcs, Params: s.paramIndex, ForeignKeys: c.foreignKeys})
+	prog, err := compile.Compile(s.ast, &compile.Env{Schema: c.compileSchema(), Funcs: c.funcs, Params: s.paramIndex, ForeignKeys: c.foreignKeys, DeferForeignKeys: c.deferFKs})
 	if err != nil {
 		return err
 	}
-	s.fkOn = c.foreignKeys
+	s.fkOn, s.fkDefer = c.foreignKeys, c.deferFKs
 	s.prog = prog
 	s.vm = vdbe.NewVM(prog)
 	s.sch = c.sch
@@ -304,7 +305,7 @@ func (s *Stmt) start() error {
 	if err != nil {
 		return err
 	}
-	if (s.sch != c.sch || s.fkOn != c.foreignKeys) && !s.noTx {
+	if (s.sch != c.sch || s.fkOn != c.foreignKeys || s.fkDefer != c.deferFKs) && !s.noTx {
 		if err := s.compile(); err != nil {
 			if !c.explicit && c.active == 0 {
 				c.endTx(false)

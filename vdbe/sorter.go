@@ -2,6 +2,7 @@ package vdbe
 
 import (
 	"bufio"
+	"cmp"
 	"container/heap"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/wrendb/wren/osvfs"
 	"github.com/wrendb/wren/record"
@@ -18,108 +20,230 @@ import (
 // before it writes them, sorted, to a temporary file.
 const DefaultSorterMemory = 64 << 20
 
+// maxMergeFanIn is how many runs one merge reads at once. More runs are
+// first merged in groups into longer runs, which bounds the open files
+// and read buffers of a huge sort.
+const maxMergeFanIn = 16
+
 // sorter collects rows for ORDER BY and GROUP BY and returns them in key
 // order. Each row is kept as two records: its key fields, compared under
 // the KeyInfo, and the rest. Equal keys keep their insertion order.
 //
-// Rows accumulate in memory; past memLimit bytes they are sorted and
-// written to a temporary file as a run, and sort merges the runs (and the
-// rows still in memory) with a heap, so a sort may be far larger than
-// memory.
+// Rows are encoded once, straight into one growing buffer (the arena),
+// and the slice being sorted holds only offsets into it, so a million
+// rows cost no allocation each and nothing for the garbage collector to
+// scan. When the first key field is an integer its value is kept beside
+// the offsets, and most comparisons (GROUP BY an integer column) end
+// there without decoding either record.
+//
+// Past memLimit bytes the rows in memory are sorted and written to a
+// temporary file as a run; sort then merges the runs with a heap, at most
+// maxMergeFanIn at a time, so a sort may be far larger than memory.
 type sorter struct {
-	keyInfo *record.KeyInfo
-	nKey    int
-	rows    []sorterRow
-	memUsed int
-	err     error
+	keyInfo   *record.KeyInfo
+	nKey      int
+	firstDesc bool // the first key field sorts descending
+	// someNotInt is set when a row in memory has a first key field that
+	// is not an integer (and radixSort cannot sort them).
+	someNotInt bool
+	arena      []byte
+	rows       []sorterRow
+	err        error
 
 	vfs      osvfs.VFS
 	memLimit int
 	runs     []*sorterRun
+	spills   int // runs written, for tests
 
-	// Reading.
-	merging bool
-	pos     int
-	heap    runHeap
-	cur     sorterRow
-	valid   bool
+	// Reading: the current row's records, and their parsed headers.
+	merging         bool
+	pos             int
+	merge           runHeap
+	curKey, curData []byte
+	valid           bool
 
-	keyHdr, dataHdr record.Header
-	parsed          bool
+	// parsed is false after every move; keyParsed and dataParsed then
+	// say which of the row's headers column has parsed.
+	keyHdr, dataHdr       record.Header
+	parsed                bool
+	keyParsed, dataParsed bool
 }
 
+// sorterRow is a row in memory: its key record at arena[off:], followed
+// by its data record. Rows are appended to the arena in insertion order,
+// so off also breaks ties between equal keys.
 type sorterRow struct {
-	key, data []byte
-	seq       int // insertion order: equal keys keep it
+	off        int
+	keyLen     int32
+	dataLen    int32
+	firstInt   int64 // the first key field, when firstIsInt
+	firstIsInt bool
 }
+
+// sorterRowSize is what a row costs in memory besides its records.
+const sorterRowSize = int(unsafe.Sizeof(sorterRow{}))
 
 func newSorter(ki *record.KeyInfo, vfs osvfs.VFS, memLimit int) *sorter {
 	if memLimit <= 0 {
 		memLimit = DefaultSorterMemory
 	}
-	return &sorter{keyInfo: ki, nKey: len(ki.Collations), vfs: vfs, memLimit: memLimit}
+	s := &sorter{keyInfo: ki, vfs: vfs, memLimit: memLimit}
+	if ki != nil {
+		s.nKey = len(ki.Collations)
+		s.firstDesc = len(ki.Desc) > 0 && ki.Desc[0]
+	}
+	return s
 }
 
 func (s *sorter) insert(vals []record.Value) error {
-	n := s.nKey
-	if n > len(vals) {
-		n = len(vals)
+	n := min(s.nKey, len(vals))
+	off := len(s.arena)
+	s.arena = record.AppendRecord(s.arena, vals[:n])
+	keyLen := len(s.arena) - off
+	s.arena = record.AppendRecord(s.arena, vals[n:])
+	row := sorterRow{off: off, keyLen: int32(keyLen), dataLen: int32(len(s.arena) - off - keyLen)}
+	if n > 0 && vals[0].Kind == record.Integer {
+		row.firstInt, row.firstIsInt = vals[0].Int, true
+	} else {
+		s.someNotInt = true
 	}
-	key := record.AppendRecord(nil, vals[:n])
-	data := record.AppendRecord(nil, vals[n:])
-	s.rows = append(s.rows, sorterRow{key: key, data: data, seq: len(s.rows)})
-	s.memUsed += len(key) + len(data) + 48
-	if s.memUsed > s.memLimit && s.vfs != nil {
+	s.rows = append(s.rows, row)
+	if len(s.arena)+len(s.rows)*sorterRowSize > s.memLimit && s.vfs != nil {
 		return s.spill()
 	}
 	return nil
+}
+
+func (s *sorter) rowKey(r *sorterRow) []byte {
+	return s.arena[r.off : r.off+int(r.keyLen)]
+}
+
+func (s *sorter) rowData(r *sorterRow) []byte {
+	start := r.off + int(r.keyLen)
+	return s.arena[start : start+int(r.dataLen)]
+}
+
+// compareRows orders two rows in memory: by key, then by insertion.
+func (s *sorter) compareRows(a, b *sorterRow) int {
+	if a.firstIsInt && b.firstIsInt {
+		// Two integers compare as record.Compare would compare them.
+		if c := cmp.Compare(a.firstInt, b.firstInt); c != 0 {
+			if s.firstDesc {
+				return -c
+			}
+			return c
+		}
+		if s.nKey == 1 {
+			return cmp.Compare(a.off, b.off)
+		}
+	}
+	c, err := record.Compare(s.rowKey(a), s.rowKey(b), s.keyInfo)
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+	if c != 0 {
+		return c
+	}
+	return cmp.Compare(a.off, b.off)
 }
 
 // sortMemory sorts the rows in memory. Ties are broken by insertion
 // order, which keeps the sort stable at O(n log n) (sort.SliceStable's
 // rotations are far slower on a million rows with few distinct keys).
 func (s *sorter) sortMemory() {
-	slices.SortFunc(s.rows, func(a, b sorterRow) int {
-		c, err := record.Compare(a.key, b.key, s.keyInfo)
-		if err != nil && s.err == nil {
-			s.err = err
+	if s.nKey == 1 && !s.someNotInt && len(s.rows) >= radixSortMin {
+		s.radixSort()
+		return
+	}
+	slices.SortFunc(s.rows, func(a, b sorterRow) int { return s.compareRows(&a, &b) })
+}
+
+// radixSortMin is the fewest rows radixSort is worth its counting for.
+const radixSortMin = 512
+
+// radixSort sorts rows whose only key field is an integer in every row,
+// by a stable least-significant-byte-first radix sort of the integers:
+// linear, and it skips the bytes that are the same in every key, so that
+// GROUP BY a column of a few hundred values costs one or two passes.
+func (s *sorter) radixSort() {
+	n := len(s.rows)
+	// Keys as unsigned integers in the order wanted: the sign bit flipped
+	// so that negatives come first, every bit flipped for DESC (a stable
+	// ascending sort of those keeps equal keys in insertion order).
+	sortKey := func(v int64) uint64 {
+		u := uint64(v) ^ (1 << 63)
+		if s.firstDesc {
+			u = ^u
 		}
-		if c != 0 {
-			return c
+		return u
+	}
+	var counts [8][256]int
+	for i := range s.rows {
+		u := sortKey(s.rows[i].firstInt)
+		for b := range 8 {
+			counts[b][byte(u>>(8*b))]++
 		}
-		return a.seq - b.seq
-	})
+	}
+	src, dst := s.rows, make([]sorterRow, n)
+	first := sortKey(src[0].firstInt)
+	for b := range 8 {
+		shift := 8 * b
+		if counts[b][byte(first>>shift)] == n {
+			continue // every key has this byte
+		}
+		var next [256]int
+		sum := 0
+		for k := range 256 {
+			next[k] = sum
+			sum += counts[b][k]
+		}
+		for i := range src {
+			k := byte(sortKey(src[i].firstInt) >> shift)
+			dst[next[k]] = src[i]
+			next[k]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &s.rows[0] {
+		copy(s.rows, src)
+	}
 }
 
 var spillSeq atomic.Int64
 
-// spill writes the rows in memory, sorted, to a new run.
+// newRunFile creates an empty temporary file for a run.
+func (s *sorter) newRunFile() (osvfs.File, error) {
+	name := filepath.Join(os.TempDir(), fmt.Sprintf("wren-sort-%d-%d", os.Getpid(), spillSeq.Add(1)))
+	return s.vfs.Open(name, osvfs.OpenReadWrite|osvfs.OpenCreate|osvfs.OpenTempFile|osvfs.OpenDeleteOnClose)
+}
+
+// spill writes the rows in memory, sorted, to a new run, and keeps the
+// arena's memory for the rows to come.
 func (s *sorter) spill() error {
 	s.sortMemory()
-	name := filepath.Join(os.TempDir(), fmt.Sprintf("wren-sort-%d-%d", os.Getpid(), spillSeq.Add(1)))
-	f, err := s.vfs.Open(name, osvfs.OpenReadWrite|osvfs.OpenCreate|osvfs.OpenTempFile|osvfs.OpenDeleteOnClose)
+	if s.err != nil {
+		return s.err
+	}
+	f, err := s.newRunFile()
 	if err != nil {
 		return err
 	}
-	run := &sorterRun{f: f}
-	var buf []byte
-	var off int64
-	for _, r := range s.rows {
-		buf = record.AppendVarint(buf[:0], uint64(len(r.key)))
-		buf = record.AppendVarint(buf, uint64(len(r.data)))
-		buf = append(buf, r.key...)
-		buf = append(buf, r.data...)
-		if _, err := f.WriteAt(buf, off); err != nil {
-			f.Close()
-			return err
-		}
-		off += int64(len(buf))
+	w := newRunWriter(f)
+	for i := range s.rows {
+		r := &s.rows[i]
+		w.add(s.rowKey(r), s.rowData(r))
 	}
-	run.size = off
-	s.runs = append(s.runs, run)
-	s.rows = s.rows[:0:0]
-	s.memUsed = 0
-	return s.err
+	size, err := w.finish()
+	if err != nil {
+		f.Close()
+		return err
+	}
+	s.runs = append(s.runs, &sorterRun{f: f, size: size})
+	s.spills++
+	s.rows = s.rows[:0]
+	s.arena = s.arena[:0]
+	s.someNotInt = false
+	return nil
 }
 
 // sort finishes the inserts and positions the sorter on the first row.
@@ -129,10 +253,7 @@ func (s *sorter) sort() error {
 	if len(s.runs) == 0 {
 		s.sortMemory()
 		s.merging = false
-		s.valid = len(s.rows) > 0
-		if s.valid {
-			s.cur = s.rows[0]
-		}
+		s.setMemoryRow()
 		return s.err
 	}
 	if len(s.rows) > 0 {
@@ -140,39 +261,76 @@ func (s *sorter) sort() error {
 			return err
 		}
 	}
-	s.merging = true
-	s.heap = runHeap{s: s}
-	for i, r := range s.runs {
-		r.index = i
-		r.rd = bufio.NewReaderSize(io.NewSectionReader(r.f, 0, r.size), 64<<10)
-		ok, err := r.next()
-		if err != nil {
+	s.arena, s.rows = nil, nil
+	for len(s.runs) > maxMergeFanIn {
+		if err := s.mergeRuns(); err != nil {
 			return err
 		}
-		if ok {
-			s.heap.runs = append(s.heap.runs, r)
-		}
 	}
-	heap.Init(&s.heap)
+	s.merging = true
+	if err := s.merge.start(s, s.runs); err != nil {
+		return err
+	}
 	return s.advanceMerge()
 }
 
+// mergeRuns merges the runs in groups of maxMergeFanIn into longer runs.
+func (s *sorter) mergeRuns() error {
+	var merged []*sorterRun
+	for len(s.runs) > 0 {
+		group := s.runs[:min(maxMergeFanIn, len(s.runs))]
+		s.runs = s.runs[len(group):]
+		f, err := s.newRunFile()
+		if err != nil {
+			return err
+		}
+		var h runHeap
+		if err := h.start(s, group); err != nil {
+			f.Close()
+			return err
+		}
+		w := newRunWriter(f)
+		for len(h.runs) > 0 {
+			top := h.runs[0]
+			w.add(top.key, top.data)
+			if err := h.advance(); err != nil {
+				f.Close()
+				return err
+			}
+		}
+		size, err := w.finish()
+		for _, r := range group {
+			r.f.Close()
+		}
+		if err != nil {
+			f.Close()
+			return err
+		}
+		merged = append(merged, &sorterRun{f: f, size: size})
+	}
+	s.runs = merged
+	return s.err
+}
+
+func (s *sorter) setMemoryRow() {
+	s.valid = s.pos < len(s.rows)
+	if s.valid {
+		r := &s.rows[s.pos]
+		s.curKey, s.curData = s.rowKey(r), s.rowData(r)
+	}
+}
+
 func (s *sorter) advanceMerge() error {
-	if len(s.heap.runs) == 0 {
+	if len(s.merge.runs) == 0 {
 		s.valid = false
 		return s.err
 	}
-	top := s.heap.runs[0]
-	s.cur = sorterRow{key: append(s.cur.key[:0], top.cur.key...), data: append(s.cur.data[:0], top.cur.data...)}
+	top := s.merge.runs[0]
+	s.curKey = append(s.curKey[:0], top.key...)
+	s.curData = append(s.curData[:0], top.data...)
 	s.valid = true
-	ok, err := top.next()
-	if err != nil {
+	if err := s.merge.advance(); err != nil {
 		return err
-	}
-	if ok {
-		heap.Fix(&s.heap, 0)
-	} else {
-		heap.Pop(&s.heap)
 	}
 	return s.err
 }
@@ -186,10 +344,7 @@ func (s *sorter) next() (bool, error) {
 		return s.valid, nil
 	}
 	s.pos++
-	s.valid = s.pos < len(s.rows)
-	if s.valid {
-		s.cur = s.rows[s.pos]
-	}
+	s.setMemoryRow()
 	return s.valid, nil
 }
 
@@ -199,6 +354,7 @@ func (s *sorter) close() {
 	}
 	s.runs = nil
 	s.rows = nil
+	s.arena = nil
 }
 
 // column reads field i of the current row.
@@ -207,27 +363,78 @@ func (s *sorter) column(i int) (record.Value, error) {
 		return record.Value{}, nil
 	}
 	if !s.parsed {
-		if err := s.keyHdr.Parse(s.cur.key); err != nil {
-			return record.Value{}, err
-		}
-		if err := s.dataHdr.Parse(s.cur.data); err != nil {
-			return record.Value{}, err
-		}
 		s.parsed = true
+		s.keyParsed, s.dataParsed = false, false
 	}
 	if i < s.nKey {
+		if !s.keyParsed {
+			if err := s.keyHdr.Parse(s.curKey); err != nil {
+				return record.Value{}, err
+			}
+			s.keyParsed = true
+		}
 		return s.keyHdr.Column(i)
+	}
+	if !s.dataParsed {
+		if err := s.dataHdr.Parse(s.curData); err != nil {
+			return record.Value{}, err
+		}
+		s.dataParsed = true
 	}
 	return s.dataHdr.Column(i - s.nKey)
 }
 
-// sorterRun is one sorted run in a temporary file.
+// runWriter writes a run's rows, each as the varint lengths of its key
+// and data records followed by the records, through a buffer.
+type runWriter struct {
+	w    *bufio.Writer
+	out  offsetWriter
+	lens []byte
+}
+
+func newRunWriter(f osvfs.File) *runWriter {
+	rw := &runWriter{out: offsetWriter{f: f}}
+	rw.w = bufio.NewWriterSize(&rw.out, 256<<10)
+	return rw
+}
+
+// add writes one row; errors are reported by finish.
+func (w *runWriter) add(key, data []byte) {
+	w.lens = record.AppendVarint(w.lens[:0], uint64(len(key)))
+	w.lens = record.AppendVarint(w.lens, uint64(len(data)))
+	w.w.Write(w.lens)
+	w.w.Write(key)
+	w.w.Write(data)
+}
+
+// finish flushes the run and returns its size.
+func (w *runWriter) finish() (int64, error) {
+	if err := w.w.Flush(); err != nil {
+		return 0, err
+	}
+	return w.out.off, nil
+}
+
+// offsetWriter writes a File sequentially.
+type offsetWriter struct {
+	f   osvfs.File
+	off int64
+}
+
+func (o *offsetWriter) Write(p []byte) (int, error) {
+	n, err := o.f.WriteAt(p, o.off)
+	o.off += int64(n)
+	return n, err
+}
+
+// sorterRun is one sorted run in a temporary file, and while merging its
+// current row.
 type sorterRun struct {
-	f     osvfs.File
-	size  int64
-	rd    *bufio.Reader
-	cur   sorterRow
-	index int
+	f         osvfs.File
+	size      int64
+	rd        *bufio.Reader
+	key, data []byte
+	index     int
 }
 
 func (r *sorterRun) next() (bool, error) {
@@ -242,18 +449,15 @@ func (r *sorterRun) next() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if cap(r.cur.key) < int(kl) {
-		r.cur.key = make([]byte, kl)
+	if kl > uint64(r.size) || dl > uint64(r.size) {
+		return false, fmt.Errorf("sorter: corrupt run")
 	}
-	r.cur.key = r.cur.key[:kl]
-	if cap(r.cur.data) < int(dl) {
-		r.cur.data = make([]byte, dl)
-	}
-	r.cur.data = r.cur.data[:dl]
-	if _, err := io.ReadFull(r.rd, r.cur.key); err != nil {
+	r.key = slices.Grow(r.key[:0], int(kl))[:kl]
+	r.data = slices.Grow(r.data[:0], int(dl))[:dl]
+	if _, err := io.ReadFull(r.rd, r.key); err != nil {
 		return false, err
 	}
-	if _, err := io.ReadFull(r.rd, r.cur.data); err != nil {
+	if _, err := io.ReadFull(r.rd, r.data); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -279,17 +483,49 @@ func readUvarint(rd *bufio.Reader) (uint64, error) {
 	return 0, io.ErrUnexpectedEOF
 }
 
-// runHeap orders runs by their current key; ties go to the earlier run,
-// which keeps the sort stable.
+// runHeap merges runs: it orders them by their current key; ties go to
+// the earlier run, which keeps the sort stable.
 type runHeap struct {
 	s    *sorter
 	runs []*sorterRun
 }
 
+// start reads the first row of each run and orders them.
+func (h *runHeap) start(s *sorter, runs []*sorterRun) error {
+	*h = runHeap{s: s}
+	for i, r := range runs {
+		r.index = i
+		r.rd = bufio.NewReaderSize(io.NewSectionReader(r.f, 0, r.size), 64<<10)
+		ok, err := r.next()
+		if err != nil {
+			return err
+		}
+		if ok {
+			h.runs = append(h.runs, r)
+		}
+	}
+	heap.Init(h)
+	return s.err
+}
+
+// advance moves the run with the smallest row on to its next row.
+func (h *runHeap) advance() error {
+	ok, err := h.runs[0].next()
+	if err != nil {
+		return err
+	}
+	if ok {
+		heap.Fix(h, 0)
+	} else {
+		heap.Pop(h)
+	}
+	return nil
+}
+
 func (h *runHeap) Len() int { return len(h.runs) }
 func (h *runHeap) Less(i, j int) bool {
 	a, b := h.runs[i], h.runs[j]
-	c, err := record.Compare(a.cur.key, b.cur.key, h.s.keyInfo)
+	c, err := record.Compare(a.key, b.key, h.s.keyInfo)
 	if err != nil && h.s.err == nil {
 		h.s.err = err
 	}

@@ -65,6 +65,10 @@ type VM struct {
 	vals   []record.Value
 	recBuf []byte
 	fnOut  Mem
+
+	// spareCurs are b-tree cursors Reset closed, for the next run's
+	// OpenRead and OpenWrite to reuse (a statement run a million times).
+	spareCurs []*cursor
 }
 
 // NewVM prepares a VM for p.
@@ -86,6 +90,9 @@ func (vm *VM) Reset() {
 		if c != nil {
 			c.close()
 			vm.curs[i] = nil
+			if c.kind == cursorBTree && len(vm.spareCurs) < len(vm.curs) {
+				vm.spareCurs = append(vm.spareCurs, c)
+			}
 		}
 	}
 	for i := range vm.aggs {
@@ -525,7 +532,13 @@ func (vm *VM) run() (bool, error) {
 			if err != nil {
 				return false, err
 			}
-			vm.curs[op.P1] = &cursor{kind: cursorBTree, bc: bc, keyInfo: op.P4.KeyInfo, isIndex: op.P4.KeyInfo != nil}
+			c := &cursor{}
+			if n := len(vm.spareCurs); n > 0 {
+				c = vm.spareCurs[n-1]
+				vm.spareCurs = vm.spareCurs[:n-1]
+			}
+			*c = cursor{kind: cursorBTree, bc: bc, keyInfo: op.P4.KeyInfo, isIndex: op.P4.KeyInfo != nil}
+			vm.curs[op.P1] = c
 		case CodeOpenEphemeral:
 			if c := vm.curs[op.P1]; c != nil {
 				c.close()
@@ -752,6 +765,18 @@ func (vm *VM) run() (bool, error) {
 			if c.bc == nil {
 				vm.pc = int(op.P2)
 				continue
+			}
+			if !c.isIndex && c.bc.IsTable() {
+				// A table cursor seeks by rowid: P3 holds an integer.
+				ok, err := seekRowidRange(c.bc, regs[op.P3].Int(), op.Code)
+				if err != nil {
+					return false, err
+				}
+				if !ok {
+					vm.pc = int(op.P2)
+					continue
+				}
+				break
 			}
 			seek := [...]btree.SeekOp{btree.SeekGE, btree.SeekGT, btree.SeekLE, btree.SeekLT}[op.Code-CodeSeekGE]
 			ok, err := c.bc.Seek(vm.keyValues(op.P3, int(op.P4.Int)), seek)
