@@ -96,7 +96,7 @@ var (
 		Rows: 100_000, Lookups: 100_000, ScanPasses: 5,
 		RealUsers: 100, RealArticles: 20, RealComments: 20,
 		ComplexUsers: 200, ComplexArticles: 100, ComplexComments: 20,
-		ManyQueries: 1000, LargeRows: 2_000,
+		ManyQueries: 1000, LargeRows: 10_000,
 		WriterTx: 500, RWDuration: 3 * time.Second, RWRows: 10_000,
 		ParallelRows: 1_000_000, Reps: 3, Timeout: 5 * time.Minute,
 	}
