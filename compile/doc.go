@@ -9,7 +9,10 @@
 // recursive CTE by a queue), its result columns are expanded and named as
 // SQLite names them, and its rows are produced by the nested loops of
 // where.go and sent to a destination (the statement's result, a temporary
-// table or index, a sorter, a register for a scalar subquery).
+// table or index, a sorter, a register for a scalar subquery). A RIGHT
+// or FULL JOIN records which right-hand rows matched and, after the main
+// loops, runs the rest of the join once more for the unmatched ones, the
+// sources to their left on NULL rows (join_right.go).
 //
 // Names are resolved lazily, at code generation, against a chain of
 // scopes (scope.go): the FROM sources of the current SELECT, then its

@@ -118,10 +118,12 @@ func (c *compiler) addJoinItems(sc *scope, items []ast.JoinItem, out *[]*source)
 			continue
 		}
 		j := item.Join
-		if j.Right {
-			return errorf("RIGHT and FULL OUTER JOINs are not supported yet")
-		}
 		right.left = j.Left
+		if j.Right {
+			if err := markRightJoin(*out, first, j.Left); err != nil {
+				return err
+			}
+		}
 		if j.Natural && (item.On != nil || item.Using != nil) {
 			return errorf("a NATURAL join may not have an ON or USING clause")
 		}
@@ -146,8 +148,9 @@ func (c *compiler) addJoinItems(sc *scope, items []ast.JoinItem, out *[]*source)
 		for _, name := range using {
 			ri := right.columnIndex(name)
 			var ls *source
+			li := -1
 			for _, l := range (*out)[:first] {
-				if li := l.columnIndex(name); li >= 0 && !l.cols[li].merged {
+				if li = l.columnIndex(name); li >= 0 && !l.cols[li].merged {
 					ls = l
 					break
 				}
@@ -157,8 +160,11 @@ func (c *compiler) addJoinItems(sc *scope, items []ast.JoinItem, out *[]*source)
 			}
 			right.cols[ri].merged = true
 			eq := &ast.Binary{Op: ast.OpEq,
-				X: &ast.ColumnRef{Table: ast.Ident{Name: ls.name}, Column: ast.Ident{Name: name}},
+				X: usingLeftExpr(ls, li, name),
 				Y: &ast.ColumnRef{Table: ast.Ident{Name: right.name}, Column: ast.Ident{Name: name}},
+			}
+			if j.Right {
+				mergeUsingRight(ls, li, right, name)
 			}
 			if right.on == nil {
 				right.on = eq
@@ -310,12 +316,18 @@ func (c *compiler) expandColumns(sc *scope, core *ast.SelectCore) ([]resultCol, 
 					continue
 				}
 				matched = true
-				for _, col := range src.cols {
+				for ci, col := range src.cols {
 					if col.merged && rc.Table.Name == "" {
 						continue
 					}
-					out = append(out, resultCol{name: col.name, expr: &ast.ColumnRef{
-						Table: ast.Ident{Name: src.name}, Column: ast.Ident{Name: col.name}}})
+					var e ast.Expr = &ast.ColumnRef{
+						Table: ast.Ident{Name: src.name}, Column: ast.Ident{Name: col.name}}
+					// Even t.* shows a USING column that a RIGHT or FULL
+					// join merged as the coalesce of its copies.
+					if co := src.coalesce[ci]; co != nil {
+						e = co
+					}
+					out = append(out, resultCol{name: col.name, expr: e})
 				}
 			}
 			if rc.Table.Name != "" && !matched {

@@ -35,6 +35,16 @@ type source struct {
 	matchReg int
 	using    []string
 
+	// right marks the right operand of a RIGHT or FULL join, whose
+	// matched rowids are kept in matchedCur; rightNulled marks a source
+	// to the left of one, which it may replace by NULLs (join_right.go).
+	// coalesce holds, by column, the value of an unqualified USING column
+	// that a RIGHT or FULL join merged.
+	right       bool
+	rightNulled bool
+	matchedCur  int
+	coalesce    map[int]*ast.FuncCall
+
 	// sorterRowid is the position of this source's rowid in a GROUP BY
 	// sorter record, or in saved-row registers.
 	savedRowid int
@@ -150,6 +160,9 @@ func (c *compiler) resolve(sc *scope, ref *ast.ColumnRef, allowAlias bool) (reso
 			return resolved{}, errorf("ambiguous column name: %s", name)
 		}
 		if found != nil {
+			if e := found.coalesce[col]; e != nil && tbl == "" {
+				return resolved{alias: e}, nil
+			}
 			if s != sc {
 				markCorrelated(sc, s)
 			}

@@ -17,6 +17,8 @@ type wterm struct {
 	onSrc int    // the left-joined source whose ON clause it belongs to, or -1
 	level int    // the loop level it is checked at (-1: before the loops)
 	cons  []cons
+	// minSrc is the first source the term may narrow (join_right.go).
+	minSrc int
 }
 
 // cons is a term seen as a constraint on one column: col op other.
@@ -233,6 +235,9 @@ func (c *compiler) chooseAccess(sc *scope, si int, avail uint64, terms []*wterm,
 			// A LEFT JOIN's ON clause may only narrow its right-hand table.
 			continue
 		}
+		if si < t.minSrc {
+			continue
+		}
 		for _, k := range t.cons {
 			if k.src == si && k.omask&^avail == 0 {
 				cands = append(cands, k)
@@ -358,19 +363,27 @@ func (c *compiler) colAff(src *source, col int) vdbe.Affinity {
 func (c *compiler) whereLoops(sc *scope, where ast.Expr, body func() error) error {
 	srcs := sc.srcs
 	var terms []*wterm
+	var owner []int
 	for _, e := range splitAnd(where, nil) {
 		terms = append(terms, &wterm{e: e, onSrc: -1})
+		owner = append(owner, len(srcs))
 	}
 	hasLeft := false
 	for i, s := range srcs {
 		for _, e := range splitAnd(s.on, nil) {
 			t := &wterm{e: e, onSrc: -1}
-			if s.left {
+			if s.left || s.right {
 				t.onSrc = i
 				hasLeft = true
 			}
 			terms = append(terms, t)
+			owner = append(owner, i)
 		}
+	}
+	hasRight := hasRightJoin(sc)
+	if hasRight {
+		hasLeft = true
+		limitRightJoinTerms(sc, terms, owner)
 	}
 	for _, t := range terms {
 		t.mask = c.termMask(sc, t.e)
@@ -385,7 +398,9 @@ func (c *compiler) whereLoops(sc *scope, where ast.Expr, body func() error) erro
 		sc.ordered = true
 	}
 	for li := range levels {
-		c.planCovering(sc, &levels[li])
+		if !hasRight {
+			c.planCovering(sc, &levels[li])
+		}
 	}
 	defer func() {
 		for _, s := range srcs {
@@ -414,6 +429,7 @@ func (c *compiler) whereLoops(sc *scope, where ast.Expr, body func() error) erro
 			}
 		}
 	}
+	delayRightJoinTerms(levels, terms)
 	// Open the cursors and build automatic indexes.
 	for li := range levels {
 		l := &levels[li]
@@ -437,6 +453,11 @@ func (c *compiler) whereLoops(sc *scope, where ast.Expr, body func() error) erro
 				return err
 			}
 		}
+		if s.right {
+			if err := c.openRightMatches(s); err != nil {
+				return err
+			}
+		}
 		c.addPlan(0, c.planDetail(s, l.acc))
 	}
 	end := c.newLabel()
@@ -448,6 +469,9 @@ func (c *compiler) whereLoops(sc *scope, where ast.Expr, body func() error) erro
 		}
 	}
 	if err := c.emitLevel(sc, levels, 0, terms, body); err != nil {
+		return err
+	}
+	if err := c.unmatchedRightRows(sc, levels, terms, body); err != nil {
 		return err
 	}
 	c.place(end)
@@ -736,6 +760,9 @@ func (c *compiler) emitLevel(sc *scope, levels []planLevel, li int, terms []*wte
 	}
 	if s.left {
 		c.emit(vdbe.CodeInteger, 1, s.matchReg, 0)
+	}
+	if s.right {
+		c.recordRightMatch(s)
 	}
 	for _, t := range terms {
 		if t.level == li && t.onSrc < 0 {
