@@ -126,3 +126,47 @@ func BenchmarkWALReadTx(b *testing.B) {
 		p.EndRead()
 	}
 }
+
+// BenchmarkStatementSavepoints measures the statement savepoints of a
+// transaction of many small statements: each opens a savepoint, changes 8
+// pages the transaction already changed (so their originals go to the
+// statement journal) and releases it.
+func BenchmarkStatementSavepoints(b *testing.B) {
+	const pages = 64
+	p, err := Open(osvfs.NewMem(), "db", Options{PageSize: 4096, Create: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	mustCommitPages(b, p, pagesOf(pages, 1, 4096))
+	if err := p.BeginWrite(); err != nil {
+		b.Fatal(err)
+	}
+	defer p.Rollback()
+	write := func(pgno uint32, v byte) {
+		pg, err := p.Get(pgno)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := p.Write(pg); err != nil {
+			b.Fatal(err)
+		}
+		pg.Data()[100] = v
+		pg.Release()
+	}
+	for pgno := uint32(2); pgno <= pages; pgno++ {
+		write(pgno, 1)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if err := p.OpenSavepoint(1); err != nil {
+			b.Fatal(err)
+		}
+		for j := range 8 {
+			write(uint32(2+(i*8+j)%(pages-1)), byte(i))
+		}
+		if err := p.Release(0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -120,8 +120,11 @@
 // its first change under the savepoint, into a statement journal, as
 // SQLite's statement journal does: kept in memory up to 64 KiB, then in a
 // temporary file opened through the VFS (OpenTempFile|OpenDeleteOnClose,
-// named after the database), deleted when the last savepoint is released or
-// the transaction ends. One image serves every savepoint that needs it.
+// named after the database), emptied when the last savepoint is released
+// (its buffer and file are reused by the next statement's savepoint, so a
+// transaction of many statements does not allocate one per statement) and
+// deleted when the transaction ends. One image serves every savepoint that
+// needs it.
 // RollbackTo also restores the database size; pages appended since become
 // unreachable and are dropped at commit.
 //

@@ -48,8 +48,8 @@ func (p *Pager) saveForSavepoints(pg *Page, inMainJournal bool) error {
 		}
 	}
 	if need && !inMainJournal {
-		if p.stmt.open == nil {
-			p.stmt = stmtJournal{pageSize: p.pageSize, open: p.openTempFile}
+		if p.stmt.len() == 0 {
+			p.stmt.reset(p.pageSize, p.openTempFile)
 		}
 		// Only a record that was written counts as saved: after a failed
 		// write the page is unchanged, and the next Write must try again.
@@ -144,10 +144,11 @@ func (p *Pager) Release(n int) error {
 		return nil
 	}
 	// Records after savepoint n's start may hold originals the outer
-	// savepoints need, so they go only with the last savepoint.
+	// savepoints need, so they go only with the last savepoint. The
+	// buffer and any temporary file stay for the next statement.
 	p.savepoints = p.savepoints[:n]
 	if n == 0 {
-		p.stmt.close()
+		p.stmt.reset(p.pageSize, p.openTempFile)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package wal
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/wrendb/wren/osvfs"
@@ -87,6 +88,35 @@ func BenchmarkCommitOnePage(b *testing.B) {
 			if _, err := c.log.Checkpoint(CheckpointPassive, nil); err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+}
+
+// BenchmarkCommitsWithManyReaders measures a growing WAL on the unix VFS
+// with 16 connections: each operation commits one page through one
+// connection, then every connection reads the newest frame.
+func BenchmarkCommitsWithManyReaders(b *testing.B) {
+	if newUnixVFS == nil {
+		b.Skip("no unix VFS on this system")
+	}
+	vfs := newUnixVFS()
+	name := filepath.Join(b.TempDir(), "db")
+	conns := make([]*conn, 16)
+	for i := range conns {
+		conns[i] = openConn(b, vfs, name, Options{Sync: SyncOff})
+		defer conns[i].mustClose()
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		conns[i%len(conns)].mustCommit(map[uint32]byte{uint32(1 + i%50): byte(i)}, 50)
+		for _, c := range conns {
+			if _, err := c.log.BeginRead(); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := c.readPage(uint32(1 + i%50)); err != nil {
+				b.Fatal(err)
+			}
+			c.log.EndRead()
 		}
 	}
 }

@@ -73,7 +73,12 @@
 // CheckpointTruncate and SetJournalSizeLimit make it smaller. Because it
 // does not shrink under a reader, the WAL is memory-mapped (osvfs.Mapper)
 // and frames are read from the mapping, without a system call; where
-// mapping is not possible they are read with ReadAt.
+// mapping is not possible they are read with ReadAt. As the WAL grows, a
+// mapping is replaced only when the snapshot runs past its end by more
+// than a quarter of its size (at least 256 KiB), the few frames beyond it
+// being read with ReadAt meanwhile; and on the unix VFS the connections of
+// a process share one mapping per WAL file, made through a handle of its
+// own and unmapped when its last user moves on or closes.
 //
 // # Locks and waiting
 //

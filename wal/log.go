@@ -71,6 +71,11 @@ type Log struct {
 
 	mapper  osvfs.Mapper // nil when the WAL file cannot be mapped
 	mapping []byte       // WAL file contents, read-only, from offset 0
+	// shareKey names the WAL file process-wide when its mapping is
+	// shared between connections (sharedmap.go): then mapping is
+	// shared.data.
+	shareKey string
+	shared   *sharedMapping
 
 	frameBuf []byte // scratch for writing frames and recovery
 	closed   bool
@@ -100,6 +105,9 @@ func Open(vfs osvfs.VFS, db osvfs.File, dbName string, opts Options) (*Log, erro
 	}
 	l := &Log{vfs: vfs, db: db, shm: shm, walName: name, file: f, opts: opts, readLock: -1, sizeLimit: -1}
 	l.mapper, _ = f.(osvfs.Mapper)
+	if l.mapper != nil {
+		l.shareKey = fileID(f)
+	}
 	return l, nil
 }
 
@@ -254,6 +262,10 @@ func (l *Log) limitSize(size int64) error {
 }
 
 func (l *Log) unmapWAL() {
+	if l.shared != nil {
+		l.releaseShared()
+		return
+	}
 	if l.mapping != nil {
 		l.mapper.Unmap()
 		l.mapping = nil

@@ -227,8 +227,26 @@ func (l *Log) mapFrames() {
 // so a mapping made now stays valid until EndRead; an older, shorter one
 // is replaced here, between transactions, when no slice of it is in use.
 // A failure to map is not an error: frames are then read with ReadAt.
+//
+// While the WAL grows, nearly every commit would outgrow the mapping, and
+// replacing it costs an munmap, an mmap and a page fault for every page
+// touched again, in every connection. So a mapping is kept while the
+// frames past its end are few (remapSlack): those are read with ReadAt,
+// and the mappings grow geometrically, a few times over the WAL's life.
+// (osvfs.Mapper cannot map beyond the end of the file, which would give
+// the mapping room to grow into instead.) Where the file has a
+// process-wide name, the mapping is shared with the process's other
+// connections (sharedmap.go).
 func (l *Log) ensureMapped(need int64) {
-	if l.mapper == nil || int64(len(l.mapping)) >= need {
+	mapped := int64(len(l.mapping))
+	if l.mapper == nil || mapped >= need {
+		return
+	}
+	if l.mapping != nil && need-mapped <= remapSlack(mapped) {
+		return
+	}
+	if l.shareKey != "" {
+		l.mapShared(need)
 		return
 	}
 	l.unmapWAL()
@@ -242,3 +260,8 @@ func (l *Log) ensureMapped(need int64) {
 	}
 	l.mapping = m
 }
+
+// remapSlack is how many bytes past the end of a mapping of mapped bytes
+// a snapshot may use (reading them with ReadAt) before the WAL is mapped
+// again: a quarter of the mapping, at least 256 KiB.
+func remapSlack(mapped int64) int64 { return max(mapped/4, 256<<10) }
