@@ -40,6 +40,15 @@ func usedNames(exprs []ast.Expr) map[string]bool {
 		}
 		for i := 0; i < len(text); i++ {
 			ch := text[i]
+			if closer, quoted := identQuotes[ch]; quoted {
+				// A quoted identifier names a column whatever it holds:
+				// "c""q", [with space], `x`.
+				flush(i)
+				name, end := quotedIdent(text, i+1, closer)
+				names[strings.ToLower(name)] = true
+				i = end
+				continue
+			}
 			word := ch == '_' || ch == '$' || ch >= 0x80 || (ch >= '0' && ch <= '9') || (ch|0x20 >= 'a' && ch|0x20 <= 'z')
 			if word {
 				if start < 0 {
@@ -52,6 +61,30 @@ func usedNames(exprs []ast.Expr) map[string]bool {
 		flush(len(text))
 	}
 	return names
+}
+
+// identQuotes maps the characters that open a quoted identifier to the
+// ones that close it.
+var identQuotes = map[byte]byte{'"': '"', '[': ']', '`': '`'}
+
+// quotedIdent reads a quoted identifier whose text starts at text[i] and
+// ends at closer (doubled, it stands for itself), returning its name and
+// the index of the closing character.
+func quotedIdent(text string, i int, closer byte) (string, int) {
+	var b strings.Builder
+	for ; i < len(text); i++ {
+		if text[i] != closer {
+			b.WriteByte(text[i])
+			continue
+		}
+		if closer != ']' && i+1 < len(text) && text[i+1] == closer {
+			b.WriteByte(closer)
+			i++
+			continue
+		}
+		break
+	}
+	return b.String(), i
 }
 
 // coreNames is usedNames over every expression of a SELECT core, with its

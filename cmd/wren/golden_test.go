@@ -25,7 +25,6 @@ var update = flag.Bool("update", false, "regenerate testdata/golden/*.golden by 
 var waitingForEngine = map[string]string{
 	"without_rowid": "WITHOUT ROWID tables",
 	"generated":     "generated columns (computed, and hidden from PRAGMA table_info)",
-	"eqp_alias":     "EXPLAIN QUERY PLAN detail of an aliased table (3.40 says SCAN a, the planner says SCAN t AS a)",
 }
 
 // goldenResult is what one run of a script produced.
