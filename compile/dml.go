@@ -23,6 +23,24 @@ type writeTarget struct {
 	fkChange *fkChange
 }
 
+// writeTarget starts a statement that writes table name: it brings the
+// statement's WITH clause into scope (pop takes it out again), finds the
+// table and marks the program as one that writes and counts changes.
+func (c *compiler) writeTarget(with *ast.With, name ast.QualifiedName) (t *schema.Table, pop func(), err error) {
+	pop, err = c.pushWith(with)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err = c.targetTable(name)
+	if err != nil {
+		pop()
+		return nil, nil, err
+	}
+	c.writes = true
+	c.prog.CountChanges = true
+	return t, pop, nil
+}
+
 func (c *compiler) targetTable(name ast.QualifiedName) (*schema.Table, error) {
 	n := name.Name.Name
 	if name.Schema.Name != "" && !strings.EqualFold(name.Schema.Name, "main") {
@@ -81,17 +99,11 @@ func (c *compiler) compileInsert(s *ast.Insert) error {
 	if len(s.Returning) > 0 {
 		return errorf("RETURNING is not supported yet")
 	}
-	pop, err := c.pushWith(s.With)
+	t, pop, err := c.writeTarget(s.With, s.Table)
 	if err != nil {
 		return err
 	}
 	defer pop()
-	t, err := c.targetTable(s.Table)
-	if err != nil {
-		return err
-	}
-	c.writes = true
-	c.prog.CountChanges = true
 	onError := s.Or
 	if s.Verb == ast.VerbReplace {
 		onError = ast.ConflictReplace
@@ -609,17 +621,11 @@ func (c *compiler) compileDelete(s *ast.Delete) error {
 	if len(s.Returning) > 0 {
 		return errorf("RETURNING is not supported yet")
 	}
-	pop, err := c.pushWith(s.With)
+	t, pop, err := c.writeTarget(s.With, s.Table)
 	if err != nil {
 		return err
 	}
 	defer pop()
-	t, err := c.targetTable(s.Table)
-	if err != nil {
-		return err
-	}
-	c.writes = true
-	c.prog.CountChanges = true
 	src := tableSource(t, s.Alias.Name)
 	src.cursor = c.cursor()
 	sc := &scope{srcs: []*source{src}}
@@ -689,17 +695,11 @@ func (c *compiler) compileUpdate(s *ast.Update) error {
 	if s.From != nil {
 		return errorf("UPDATE FROM is not supported yet")
 	}
-	pop, err := c.pushWith(s.With)
+	t, pop, err := c.writeTarget(s.With, s.Table)
 	if err != nil {
 		return err
 	}
 	defer pop()
-	t, err := c.targetTable(s.Table)
-	if err != nil {
-		return err
-	}
-	c.writes = true
-	c.prog.CountChanges = true
 	src := tableSource(t, s.Alias.Name)
 	src.cursor = c.cursor()
 	sc := &scope{srcs: []*source{src}}
