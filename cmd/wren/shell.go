@@ -183,7 +183,9 @@ func engineError(kind string, err error) *sqlError {
 			return &sqlError{kind: kind, msg: "interrupted (9)", code: 9}
 		}
 		if we.Code == 1 {
-			return &sqlError{kind: "Parse error", msg: msg}
+			// sqlite3 names plain SQLITE_ERROR without its code, whether
+			// preparing or running the statement raised it.
+			return &sqlError{kind: kind, msg: msg, code: 1, plain: msg}
 		}
 		if kind == "Parse error" {
 			kind = "Runtime error"
@@ -324,13 +326,20 @@ func (s *shell) execStatement(text string, stmt ast.Stmt) error {
 	}
 	ctx, done := s.statementContext()
 	defer done()
-	rows, err := s.conn.QueryContext(ctx, text)
+	// Prepared apart from running, so that an error says which of the two
+	// failed, as sqlite3's "Parse error" and "Runtime error" do.
+	prepared, err := s.conn.PrepareContext(ctx, text)
 	if err != nil {
 		e := engineError("Parse error", err)
 		if off := nameErrorOffset(stmt, e.msg); off >= 0 {
 			e.context = errorContext(text, off)
 		}
 		return e
+	}
+	defer prepared.Close()
+	rows, err := prepared.QueryContext(ctx)
+	if err != nil {
+		return engineError("Runtime error", err)
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()

@@ -25,3 +25,7 @@ select a from e, e2;
 select e.zz from e;
 select   x.a from e;
 select * from e where   Zz = 1;
+-- Errors raised while running, not preparing, are runtime errors; plain
+-- SQLITE_ERROR is printed without its code.
+select abs(-9223372036854775808);
+select 1 from e where abs(-9223372036854775808 + a - a) > 0;
