@@ -20,7 +20,8 @@ import (
 //     two siblings over as many pages as needed, filling left pages first
 //     and then shifting cells right so the last page is not left nearly
 //     empty, exactly as SQLite's balance_nonroot does, so that page counts
-//     and fill factors match SQLite's.
+//     and fill factors match SQLite's. Leaves that keep most of their cells
+//     are edited rather than rebuilt (see balancecells.go).
 
 const balanceSiblings = 3 // NB in SQLite
 
@@ -301,20 +302,20 @@ func (bt *BTree) balanceNonroot(parent *memPage, iParentIdx int, cur *memPage, i
 	if leaf {
 		leafCorrection = 4
 	}
-	var cells [][]byte
 	cntOld := make([]int, nOld)
-	cells = make([][]byte, 0, 2*(cur.nCell+len(cur.ovfl)+2)*nOld)
+	bc := &bt.balCells
+	bc.reset(leafData)
+	defer bc.reset(leafData) // drop references to overflow cells and dividers
 	if need := (nOld + 1) * bt.usable; cap(bt.cellBuf) < need {
 		bt.cellBuf = make([]byte, 0, need)
 	}
 	buf := bt.cellBuf[:0]
 	for k, p := range old {
 		var err error
-		cells, buf, err = p.appendCells(cells, buf)
-		if err != nil {
+		if buf, err = bc.addPage(p, buf); err != nil {
 			return err
 		}
-		cntOld[k] = len(cells)
+		cntOld[k] = bc.n
 		if k < nOld-1 && !leafData {
 			d := divs[k]
 			if leaf {
@@ -326,15 +327,16 @@ func (bt *BTree) balanceNonroot(parent *memPage, iParentIdx int, cur *memPage, i
 				d = append([]byte(nil), d...)
 				put4(d, p.rightChild())
 			}
-			cells = append(cells, d)
+			bc.addDivider(d)
 		}
 	}
 	lastRight := uint32(0)
 	if !leaf {
 		lastRight = old[nOld-1].rightChild()
 	}
-	nCell := len(cells)
-	sz := func(j int) int { return len(cells[j]) }
+	nCell := bc.n
+	bc.startSizes()
+	sz := bc.size
 
 	// Work out how many pages and how to split the cells between them.
 	usableSpace := bt.usable - 12 + leafCorrection
@@ -429,6 +431,9 @@ func (bt *BTree) balanceNonroot(parent *memPage, iParentIdx int, cur *memPage, i
 			return corruptf(parent.pgno, "balance cannot split the cells")
 		}
 	}
+	if bc.err != nil {
+		return bc.err
+	}
 	if cntNew[0] <= 0 && !(parent.pgno == 1 && parent.nCell == 0) {
 		return corruptf(parent.pgno, "balance produced an empty first page")
 	}
@@ -472,13 +477,30 @@ func (bt *BTree) balanceNonroot(parent *memPage, iParentIdx int, cur *memPage, i
 			}
 		}
 		p := pages[i]
-		p.init(cur.flags)
-		if err := p.rebuild(cells[start:cntNew[i]]); err != nil {
-			return err
+		edited := false
+		if i < nOld && p == old[i] {
+			var err error
+			if edited, err = bc.editLeaf(p, i, start, cntNew[i]); err != nil {
+				return err
+			}
+		}
+		if !edited {
+			cells, err := bc.materialize(start, cntNew[i])
+			if err != nil {
+				return err
+			}
+			p.init(cur.flags)
+			if err := p.rebuild(cells); err != nil {
+				return err
+			}
 		}
 		if !leaf {
 			if i < nNew-1 {
-				p.setRightChild(get4(cells[cntNew[i]]))
+				c, err := bc.cell(cntNew[i])
+				if err != nil {
+					return err
+				}
+				p.setRightChild(get4(c))
 			} else {
 				p.setRightChild(lastRight)
 			}
@@ -497,9 +519,13 @@ func (bt *BTree) balanceNonroot(parent *memPage, iParentIdx int, cur *memPage, i
 	for i := 0; i < nNew-1; i++ {
 		var div []byte
 		j := cntNew[i]
+		cell, err := bc.cell(j)
+		if err != nil {
+			return err
+		}
 		switch {
 		case !leaf:
-			div = append([]byte(nil), cells[j]...)
+			div = append([]byte(nil), cell...)
 			put4(div, pages[i].pgno)
 		case leafData:
 			key, err := pages[i].tableKey(pages[i].nCell - 1)
@@ -510,9 +536,9 @@ func (bt *BTree) balanceNonroot(parent *memPage, iParentIdx int, cur *memPage, i
 			div = div[:4+record.PutVarint(div[4:13], uint64(key))]
 			put4(div, pages[i].pgno)
 		default:
-			div = make([]byte, 4, 4+len(cells[j]))
+			div = make([]byte, 4, 4+len(cell))
 			put4(div, pages[i].pgno)
-			div = append(div, cells[j]...)
+			div = append(div, cell...)
 		}
 		div = div[:parent.cellSizeOf(div)]
 		if err := parent.insertCell(nxDiv+i, div); err != nil {

@@ -146,3 +146,89 @@ func BenchmarkFullScan(b *testing.B) {
 	}
 	reportCPU(b, cpu)
 }
+
+// BenchmarkIndexInsertAppend inserts ascending (created, rowid) keys into an
+// index with a fresh cursor each time, as an INSERT statement maintaining an
+// index on an ever-growing column does: one op is one key.
+func BenchmarkIndexInsertAppend(b *testing.B) {
+	bt, _ := benchTree(b)
+	root, err := bt.CreateIndex()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var key []byte
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := processCPU()
+	for i := 0; i < b.N; i++ {
+		c, err := bt.OpenIndex(root, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		key = record.AppendRecord(key[:0], []record.Value{record.IntValue(1_700_000_000 + int64(i)), record.IntValue(int64(i))})
+		if err := c.InsertIndex(key); err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+	}
+	b.StopTimer()
+	reportCPU(b, cpu)
+	if err := bt.Commit(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkIndexInsertGrouped is BenchmarkIndexInsertAppend for an index on
+// a foreign key whose value repeats (20 rows per parent), still ascending.
+func BenchmarkIndexInsertGrouped(b *testing.B) {
+	bt, _ := benchTree(b)
+	root, err := bt.CreateIndex()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var key []byte
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := processCPU()
+	for i := 0; i < b.N; i++ {
+		c, err := bt.OpenIndex(root, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		key = record.AppendRecord(key[:0], []record.Value{record.IntValue(int64(i / 20)), record.IntValue(int64(i))})
+		if err := c.InsertIndex(key); err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+	}
+	b.StopTimer()
+	reportCPU(b, cpu)
+	if err := bt.Commit(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkPointLookupFresh is BenchmarkPointLookup with a new cursor per
+// lookup, as a SELECT statement run once per key opens one.
+func BenchmarkPointLookupFresh(b *testing.B) {
+	bt, root := filledTree(b)
+	r := rand.New(rand.NewPCG(2, 2))
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := processCPU()
+	for i := 0; i < b.N; i++ {
+		c, err := bt.OpenTable(root)
+		if err != nil {
+			b.Fatal(err)
+		}
+		found, err := c.SeekRowid(r.Int64N(benchRows))
+		if err != nil || !found {
+			b.Fatal(found, err)
+		}
+		if _, _, err := c.LocalPayload(); err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+	}
+	reportCPU(b, cpu)
+}

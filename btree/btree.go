@@ -45,14 +45,21 @@ type BTree struct {
 	incrVacuum  bool // ... and pages are only moved on IncrementalVacuum
 	pendingMode AutoVacuum
 
-	cursors map[*Cursor]struct{}
-	scratch []byte // defragment's page copy
-	cellBuf []byte // balance's copy of the cells being redistributed
+	cursors  []*Cursor    // the open cursors, in no particular order
+	scratch  []byte       // defragment's page copy
+	cellBuf  []byte       // balance's copies of the siblings it redistributes
+	balCells balanceCells // balance's list of those cells
+	newCell  []byte       // the cell an insert is adding (see buildCell)
 
 	// freeCursors holds closed cursors for openCursor to reuse: a Cursor
 	// is a few kilobytes, and a statement run a million times opens one
 	// per run.
 	freeCursors []*Cursor
+
+	// hints remember where the last inserts into a few trees went (see
+	// hint.go); nextHint is the slot the next new tree takes.
+	hints    [maxPathHints]pathHint
+	nextHint int
 }
 
 // Open wraps a pager. No I/O happens until the first transaction.
@@ -60,7 +67,7 @@ func Open(p *pager.Pager) (*BTree, error) {
 	if p == nil {
 		return nil, fmt.Errorf("btree: nil pager: %w", ErrMisuse)
 	}
-	bt := &BTree{pager: p, cursors: make(map[*Cursor]struct{})}
+	bt := &BTree{pager: p}
 	bt.loadSettings()
 	return bt, nil
 }

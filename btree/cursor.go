@@ -42,6 +42,8 @@ type Cursor struct {
 	skipNext   int // >0: the entry under the cursor is already the next one; <0: the previous one
 
 	scratch []byte
+
+	openAt int // index in bt.cursors while open, -1 once closed
 }
 
 // OpenTable opens a cursor on the table b-tree rooted at root.
@@ -76,7 +78,8 @@ func (bt *BTree) openCursor(root uint32, intKey bool, ki *record.KeyInfo) (*Curs
 	} else {
 		c = &Cursor{bt: bt, root: root, intKey: intKey, ki: ki, depth: -1}
 	}
-	bt.cursors[c] = struct{}{}
+	c.openAt = len(bt.cursors)
+	bt.cursors = append(bt.cursors, c)
 	return c, nil
 }
 
@@ -87,8 +90,17 @@ const maxFreeCursors = 8
 // afterwards: the BTree may hand it out again from OpenTable or OpenIndex.
 func (c *Cursor) Close() {
 	c.releaseAll()
-	_, open := c.bt.cursors[c]
-	delete(c.bt.cursors, c)
+	open := c.openAt >= 0
+	if open {
+		// Swap-remove from the open list.
+		cs := c.bt.cursors
+		last := cs[len(cs)-1]
+		cs[c.openAt] = last
+		last.openAt = c.openAt
+		cs[len(cs)-1] = nil
+		c.bt.cursors = cs[:len(cs)-1]
+		c.openAt = -1
+	}
 	c.state = stateInvalid
 	if open && len(c.bt.freeCursors) < maxFreeCursors {
 		c.bt.freeCursors = append(c.bt.freeCursors, c)
@@ -121,7 +133,7 @@ func (c *Cursor) fail(err error) error {
 // saveAllCursors saves the position of every cursor on root (every cursor
 // when root is 0) except except, so the tree can change under them.
 func (bt *BTree) saveAllCursors(root uint32, except *Cursor) {
-	for c := range bt.cursors {
+	for _, c := range bt.cursors {
 		if c == except || (root != 0 && c.root != root) {
 			continue
 		}
@@ -131,7 +143,7 @@ func (bt *BTree) saveAllCursors(root uint32, except *Cursor) {
 
 // invalidateAllCursors forgets every cursor's position (after a rollback).
 func (bt *BTree) invalidateAllCursors() {
-	for c := range bt.cursors {
+	for _, c := range bt.cursors {
 		c.releaseAll()
 		if c.state != stateFault {
 			c.state = stateInvalid
@@ -462,6 +474,11 @@ func (c *Cursor) Rowid() (int64, error) {
 	if !c.intKey {
 		return 0, fmt.Errorf("btree: Rowid on an index cursor: %w", ErrMisuse)
 	}
+	if c.state == stateValid {
+		if k, err := c.pages[c.depth].tableKey(c.idx[c.depth]); err == nil {
+			return k, nil
+		}
+	}
 	_, ci, err := c.current()
 	return ci.key, err
 }
@@ -506,6 +523,12 @@ func (c *Cursor) PayloadAt(off int, dst []byte) error {
 // The slice aliases the page and is valid until the cursor moves or the
 // tree changes.
 func (c *Cursor) LocalPayload() (payload []byte, ok bool, err error) {
+	if c.state == stateValid {
+		m := c.pages[c.depth]
+		if p, ok := m.localPayload(c.idx[c.depth]); ok {
+			return p, true, nil
+		}
+	}
 	m, ci, err := c.current()
 	if err != nil {
 		return nil, false, err

@@ -60,6 +60,21 @@
 // lands beside the gap and steps correctly with Next or Prev. Rollback
 // forgets all positions.
 //
+// # Inserting in key order
+//
+// Rows usually arrive in key order: an increasing rowid, a creation time,
+// a parent id. An insert that did not rebalance leaves its cursor on the
+// new entry, and the BTree remembers the path from the root to that leaf
+// for a few trees. The next Insert, InsertIndex or SeekRowid on the same
+// tree, even from a new cursor (every INSERT statement opens fresh ones),
+// follows that path, checking each child pointer, and settles with one or
+// two comparisons against the leaf's first and last entries and the
+// ancestors' dividers instead of a binary search on every level. A path is
+// only a hint, verified against the pages as they are now, so it needs no
+// invalidation; one that keeps missing (keys in random order) is tried
+// only now and then. A SeekRowid on a cursor already on the right leaf
+// (joins reading rows in insertion order) stays on it the same way.
+//
 // # Space management and auto_vacuum
 //
 // Freed pages go to the freelist in SQLite's trunk/leaf format; allocation

@@ -44,11 +44,29 @@ func (c *Cursor) Insert(rowid int64, data []byte) error {
 			return err
 		}
 	}
-	if err := c.insertHere(r, rowid, data); err != nil {
+	idx, balanced, err := c.insertHere(r, rowid, data)
+	if err != nil {
+		c.bt.forgetPath(c.root)
 		return c.fail(err)
 	}
-	c.finishChange(rowid, nil)
+	if balanced {
+		c.bt.forgetPath(c.root)
+		c.finishChange(rowid, nil)
+	} else {
+		c.settleAt(idx)
+	}
 	return nil
+}
+
+// settleAt leaves the cursor on entry idx of its leaf after an insert that
+// did not rebalance, so that its path is still the tree's, and remembers
+// the path for the next insert into the tree.
+func (c *Cursor) settleAt(idx int) {
+	c.idx[c.depth] = idx
+	c.state = stateValid
+	c.savedKey = nil
+	c.skipNext = 0
+	c.bt.rememberPath(c)
 }
 
 // insertShortcut spares Insert a seek from the root when the cursor
@@ -111,37 +129,51 @@ func (c *Cursor) InsertIndex(key []byte) error {
 	if err := c.beginChange(); err != nil {
 		return err
 	}
-	r, err := c.seekEncoded(key)
+	r, ok, err := c.seekIndexByPath(key)
 	if err != nil {
 		return err
 	}
-	if err := c.insertHere(r, 0, key); err != nil {
+	if !ok {
+		if r, err = c.seekEncoded(key); err != nil {
+			return err
+		}
+	}
+	idx, balanced, err := c.insertHere(r, 0, key)
+	if err != nil {
+		c.bt.forgetPath(c.root)
 		return c.fail(err)
 	}
-	c.finishChange(0, append([]byte(nil), key...))
+	if balanced {
+		c.bt.forgetPath(c.root)
+		c.finishChange(0, append([]byte(nil), key...))
+	} else {
+		c.settleAt(idx)
+	}
 	return nil
 }
 
 // insertHere puts a new cell where the preceding seek left the cursor: r is
-// the seek's result (0 means replace the entry under the cursor).
-func (c *Cursor) insertHere(r int, rowid int64, payload []byte) error {
+// the seek's result (0 means replace the entry under the cursor). It
+// returns the cell's index on the cursor's page, or balanced true when the
+// page overflowed and was rebalanced (the cursor's pages are then stale).
+func (c *Cursor) insertHere(r int, rowid int64, payload []byte) (idx int, balanced bool, err error) {
 	bt := c.bt
 	m := c.pages[c.depth]
 	if err := m.writable(); err != nil {
-		return err
+		return 0, false, err
 	}
 	cell, err := bt.buildCell(m, rowid, payload)
 	if err != nil {
-		return err
+		return 0, false, err
 	}
-	idx := c.idx[c.depth]
+	idx = c.idx[c.depth]
 	switch {
 	case c.state != stateValid:
 		idx = 0 // empty tree: the root leaf
 	case r == 0:
 		old, ci, err := m.cellBytes(idx)
 		if err != nil {
-			return err
+			return 0, false, err
 		}
 		if !m.leaf {
 			// Replacing an index entry on an interior page keeps its child.
@@ -151,25 +183,25 @@ func (c *Cursor) insertHere(r int, rowid int64, payload []byte) error {
 			cell = cell[:m.cellSizeOf(cell)]
 		}
 		if ci.ovfl == 0 && bytes.Equal(old, cell) {
-			return nil
+			return idx, false, nil
 		}
 		if err := bt.freeOverflow(m, ci); err != nil {
-			return err
+			return 0, false, err
 		}
 		if err := m.dropCell(idx, ci.size); err != nil {
-			return err
+			return 0, false, err
 		}
 	case r < 0:
 		idx++
 	}
 	if err := m.insertCell(idx, cell); err != nil {
-		return err
+		return 0, false, err
 	}
 	if len(m.ovfl) == 0 {
 		// As in SQLite, an insert rebalances only a page that overflowed.
-		return bt.cellPtrmaps(m, cell)
+		return idx, false, bt.cellPtrmaps(m, cell)
 	}
-	return c.balance()
+	return 0, true, c.balance()
 }
 
 // Delete removes the entry under the cursor. Afterwards Next moves to the

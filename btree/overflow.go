@@ -9,7 +9,8 @@ import (
 // varint(rowid) then the payload, for indexes varint(len) then the key.
 // Payload beyond the local size goes to a chain of freshly allocated
 // overflow pages. Cells shorter than 4 bytes are padded to 4, as SQLite
-// does, so that a cell can always become a freeblock.
+// does, so that a cell can always become a freeblock. The cell is valid
+// until the next call.
 func (bt *BTree) buildCell(m *memPage, rowid int64, payload []byte) ([]byte, error) {
 	n := len(payload)
 	local := localSize(int64(n), m.maxLocal, m.minLocal, bt.usable)
@@ -21,7 +22,16 @@ func (bt *BTree) buildCell(m *memPage, rowid int64, payload []byte) ([]byte, err
 	if local < n {
 		size += 4
 	}
-	cell := make([]byte, max(size, 4))
+	// The cell is built in a buffer kept for the next insert: insertCell
+	// copies it onto the page (or, when it overflows, into the page's
+	// overflow list), so nothing keeps it past the insert.
+	if cap(bt.newCell) < max(size, 4) {
+		bt.newCell = make([]byte, max(size, 4, 64))
+	}
+	cell := bt.newCell[:max(size, 4)]
+	if size < 4 {
+		clear(cell[size:])
+	}
 	p := record.PutVarint(cell, uint64(n))
 	if m.intKey {
 		p += record.PutVarint(cell[p:], uint64(rowid))

@@ -52,6 +52,13 @@ func (m *memPage) tableKey(i int) (int64, error) {
 // when the cursor is on rowid, <0 when the cursor's entry is smaller, >0
 // when larger; on an empty tree the cursor is invalid.
 func (c *Cursor) seekRowid(rowid int64) (int, error) {
+	// Only a fresh cursor's seek is remembered for the next statement's:
+	// a cursor that seeks again and again has its own position to start
+	// from.
+	fresh := c.state == stateInvalid
+	if r, ok, err := c.seekRowidNear(rowid); ok || err != nil {
+		return r, err
+	}
 	if err := c.moveToRoot(); err != nil {
 		return 0, err
 	}
@@ -93,6 +100,7 @@ func (c *Cursor) seekRowid(rowid int64) (int, error) {
 			}
 			if k == rowid {
 				c.idx[c.depth] = mid
+				c.rememberSeek(fresh)
 				return 0, nil
 			}
 			if k < rowid {
@@ -103,9 +111,11 @@ func (c *Cursor) seekRowid(rowid int64) (int, error) {
 		}
 		if lo < m.nCell {
 			c.idx[c.depth] = lo
+			c.rememberSeek(fresh)
 			return 1, nil
 		}
 		c.idx[c.depth] = m.nCell - 1
+		c.rememberSeek(fresh)
 		return -1, nil
 	}
 }
@@ -113,6 +123,9 @@ func (c *Cursor) seekRowid(rowid int64) (int, error) {
 // cellPayloadForCompare returns the whole payload of cell i of an index
 // page: the page bytes when it is all local, else a copy in c.scratch.
 func (c *Cursor) cellPayloadForCompare(m *memPage, i int) ([]byte, error) {
+	if p, ok := m.localPayload(i); ok {
+		return p, nil
+	}
 	ci, err := m.cell(i)
 	if err != nil {
 		return nil, err

@@ -171,7 +171,7 @@ func (bt *BTree) DropTable(root uint32) (moved uint32, err error) {
 	if root < 2 {
 		return 0, fmt.Errorf("btree: cannot drop the tree at page %d: %w", root, ErrMisuse)
 	}
-	for c := range bt.cursors {
+	for _, c := range bt.cursors {
 		if c.root == root {
 			return 0, fmt.Errorf("btree: cannot drop a tree with open cursors: %w", ErrMisuse)
 		}
