@@ -182,6 +182,10 @@ func (db *Database) openPager() (*pager.Pager, error) {
 		ReadOnly:    db.cfg.ReadOnly,
 		Create:      create,
 		BusyTimeout: db.cfg.BusyTimeout,
+		// No transaction waits for the automatic checkpoint: it runs in
+		// a goroutine of the pager package's. In-memory databases have
+		// no WAL.
+		BackgroundCheckpoint: !db.cfg.Memory,
 	})
 	if err != nil {
 		if resultcode.Of(err) == resultcode.OK {

@@ -231,6 +231,21 @@ func (h *Holder) Release(slots Slots) {
 	q.mu.Unlock()
 }
 
+// ReleaseHandedOn is Release, also reporting whether, once the waiters it
+// lets proceed are served, another holder holds any of the slots: the
+// lock was handed on, and an operating-system lock the caller kept for
+// the process (osvfs.ShmRetainer) will be taken by that holder.
+func (h *Holder) ReleaseHandedOn(slots Slots) bool {
+	q := h.q
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if slots&(h.shared|h.excl) != 0 {
+		q.release(h, slots)
+		q.wakeIfWaiting()
+	}
+	return slots&(q.exclHeld|q.sharedHeld) != 0
+}
+
 // Downgrade turns h's exclusive hold on slots into a shared one and serves
 // the waiters that can now proceed.
 func (h *Holder) Downgrade(slots Slots) {

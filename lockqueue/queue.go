@@ -41,6 +41,13 @@ type Queue struct {
 // (ProcessStats does not count it).
 func New() *Queue { return &Queue{} }
 
+// Holds reports whether some holder holds any of slots, in either mode.
+func (q *Queue) Holds(slots Slots) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return slots&(q.exclHeld|q.sharedHeld) != 0
+}
+
 // Key is the string the queue was opened with ("" for New).
 func (q *Queue) Key() string { return q.key }
 

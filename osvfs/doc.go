@@ -63,7 +63,9 @@
 // bytes mapped shared, eight lock slots at bytes 120..127 of the -shm file
 // (fcntl locks, accounted per slot across the process's connections), and
 // the byte after them held read-locked by every process that has the file
-// open, so that the first one knows to discard stale content.
+// open, so that the first one knows to discard stale content. An exclusive
+// slot can also pass from one connection of the process to the next with
+// its fcntl lock kept (ShmRetainer), a bounded number of times in a row.
 //
 // # Crash model
 //

@@ -176,6 +176,7 @@ var (
 	_ File         = (*unixFile)(nil)
 	_ Mapper       = (*unixFile)(nil)
 	_ SharedMemory = (*unixFile)(nil)
+	_ ShmRetainer  = (*unixFile)(nil)
 )
 
 // ReadAt reads with pread. Past the end of the file it returns the count

@@ -214,6 +214,38 @@ func (f *unixFile) ShmLock(offset, n int, exclusive, unlock bool) error {
 	return nil
 }
 
+// ShmRetain implements ShmRetainer: the slots pass to the next connection
+// of the process that takes them, without fcntl calls.
+func (f *unixFile) ShmRetain(offset, n int) (bool, error) {
+	conn, err := f.attachShm()
+	if err != nil {
+		return false, err
+	}
+	node := conn.node
+	node.mu.Lock()
+	defer node.mu.Unlock()
+	kept, err := node.slots.retain(&conn.holder, offset, n, fdLocker(node.fd))
+	if err != nil {
+		return kept, fmt.Errorf("osvfs: %s: %w", node.path, err)
+	}
+	return kept, nil
+}
+
+// ShmDropRetained implements ShmRetainer.
+func (f *unixFile) ShmDropRetained(offset, n int) error {
+	conn, err := f.attachShm()
+	if err != nil {
+		return err
+	}
+	node := conn.node
+	node.mu.Lock()
+	defer node.mu.Unlock()
+	if err := node.slots.dropRetained(offset, n, fdLocker(node.fd)); err != nil {
+		return fmt.Errorf("osvfs: %s: %w", node.path, err)
+	}
+	return nil
+}
+
 // ShmBarrier orders memory accesses to the regions; an atomic
 // read-modify-write is a full barrier in Go's memory model.
 func (f *unixFile) ShmBarrier() { shmBarrier.Add(1) }

@@ -146,3 +146,21 @@ type SharedMemory interface {
 	// ShmUnmap releases the mapping; with delete the -shm file is removed.
 	ShmUnmap(delete bool) error
 }
+
+// ShmRetainer is implemented by shared memory whose locks are held at the
+// operating-system level on behalf of the whole process (the unix VFS's
+// fcntl locks). It lets a lock pass from one connection of the process to
+// the next without the system calls that release it and take it again,
+// while other processes stay excluded as they were.
+type ShmRetainer interface {
+	// ShmRetain releases this connection's exclusive hold on n WAL lock
+	// slots from offset, as ShmLock with unlock does, but keeps the
+	// operating-system lock for the process: the next ShmLock that takes
+	// the slots exclusive in this process finds it taken. It reports
+	// whether it kept the lock (it does not after many hand-offs in a
+	// row, so that another process gets its chance).
+	ShmRetain(offset, n int) (bool, error)
+	// ShmDropRetained releases the operating-system lock kept by
+	// ShmRetain if no connection of the process has taken the slots since.
+	ShmDropRetained(offset, n int) error
+}

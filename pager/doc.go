@@ -172,8 +172,17 @@
 //     savepoint rollback makes the restored pages dirty again, so that the
 //     commit's later frames supersede any spilled ones.
 //   - After a commit that leaves wal_autocheckpoint frames or more (1000 by
-//     default, SetWALAutoCheckpoint) a PASSIVE checkpoint runs; Checkpoint
-//     runs PRAGMA wal_checkpoint's four modes.
+//     default, SetWALAutoCheckpoint) the automatic checkpoint runs, with the
+//     WRITE lock released: PASSIVE passes while many frames are left to
+//     copy, then a short FULL one for the last few, so that the next writer
+//     can start the WAL over even when writers follow each other without
+//     a pause (see autoCheckpointWAL). With Options.BackgroundCheckpoint it
+//     runs in a goroutine per database file instead of in the committing
+//     connection (checkpointer.go). Checkpoint runs PRAGMA wal_checkpoint's
+//     four modes, in the calling connection.
+//   - BeginRead drops from the cache only the pages that the frames
+//     committed since this connection's last snapshot name (SQLite drops
+//     the whole cache), unless the WAL started over in between.
 //   - Close closes the WAL, which is preserved: never deleted or truncated
 //     (see package wal).
 //
@@ -217,7 +226,10 @@
 // wait for the writer; the WAL's try-locks (moving a read mark) are
 // requests that do not wait; the WRITE lock waits in the queue, for
 // BeginWrite and for the FULL, RESTART and TRUNCATE checkpoints, which wait
-// for readers by retrying.
+// for readers by retrying. When a writer releases WRITE to a writer of
+// this process waiting in the queue, the OS lock stays with the process
+// (osvfs.ShmRetainer; see handOnWrite): no fcntl calls per transaction
+// under contention.
 //
 // # Memory-mapped reads
 //

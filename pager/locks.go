@@ -174,6 +174,14 @@ func (p *Pager) walShmLock(offset, n int, exclusive, unlock bool) error {
 	shm := p.file.(osvfs.SharedMemory)
 	slots := lockqueue.WALSlots(offset, n)
 	if unlock {
+		if r, ok := shm.(osvfs.ShmRetainer); ok && n == 1 {
+			switch {
+			case exclusive && offset == lockqueue.WALWrite:
+				return p.handOnWrite(r, slots)
+			case offset >= lockqueue.WALRead0:
+				return p.releaseReadSlot(r, offset, slots)
+			}
+		}
 		err := shm.ShmLock(offset, n, exclusive, true)
 		p.holder.Release(slots)
 		return err
@@ -186,6 +194,53 @@ func (p *Pager) walShmLock(offset, n int, exclusive, unlock bool) error {
 	}
 	mayWait := exclusive && p.walWaitWrite && offset == lockqueue.WALWrite && n == 1
 	return p.holder.Acquire(p.lockCtx(), lockqueue.Request{Slots: slots, Exclusive: exclusive, Wait: p.wait(mayWait, tryOS)})
+}
+
+// handOnWrite releases the WAL's WRITE lock. When the next writer of this
+// process is waiting for it, which under contention is nearly always, the
+// process keeps the lock at the OS (osvfs.ShmRetainer) and the next writer
+// takes it over without the two fcntl calls that would release it and take
+// it back; other processes stay shut out exactly as they would be while
+// this process's writers follow each other. When nobody takes it over, it
+// is released at the OS at once. The OS layer bounds the hand-offs in a
+// row, so that another process waiting for the lock gets its chance.
+//
+// The read locks get the same treatment while a writer of this process is
+// at work: the next writer takes the same read mark over (raising it takes
+// it exclusive, then shared), so that a transaction under contention makes
+// no fcntl call at all. Once no writer of the process holds WRITE, every
+// lock kept is brought back in line with what the connections hold.
+func (p *Pager) handOnWrite(r osvfs.ShmRetainer, slots lockqueue.Slots) error {
+	_, err := r.ShmRetain(lockqueue.WALWrite, 1)
+	if p.holder.ReleaseHandedOn(slots) {
+		return err
+	}
+	return errors.Join(err, r.ShmDropRetained(0, lockqueue.WALLockCount))
+}
+
+// releaseReadSlot releases a read lock (slot offset), keeping the OS lock
+// for the next writer while a writer of this process is at work (see
+// handOnWrite). The check comes after the release, so that a writer
+// letting go of WRITE in between either sees the lock kept and drops it,
+// or is seen gone here.
+func (p *Pager) releaseReadSlot(r osvfs.ShmRetainer, offset int, slots lockqueue.Slots) error {
+	_, err := r.ShmRetain(offset, 1)
+	p.holder.Release(slots)
+	if p.holder.Queue().Holds(lockqueue.WALSlots(lockqueue.WALWrite, 1)) {
+		return err
+	}
+	return errors.Join(err, r.ShmDropRetained(offset, 1))
+}
+
+// dropRetainedWrite brings the OS locks kept by handOnWrite back in line
+// when a writer that was granted WRITE in the queue gave it back without
+// taking it at the OS (its transaction failed to begin) and no other
+// writer holds it.
+func (p *Pager) dropRetainedWrite() {
+	r, ok := p.file.(osvfs.ShmRetainer)
+	if ok && !p.holder.Queue().Holds(lockqueue.WALSlots(lockqueue.WALWrite, 1)) {
+		r.ShmDropRetained(0, lockqueue.WALLockCount)
+	}
 }
 
 // LockStats are the statistics of the database file's lock queue, shared by

@@ -104,6 +104,12 @@ type Options struct {
 	// arrival order by the file's lock queue (package lockqueue); waits for
 	// another process back off and retry.
 	BusyTimeout time.Duration
+	// BackgroundCheckpoint runs the automatic checkpoint of a WAL database
+	// (PRAGMA wal_autocheckpoint) in a goroutine of its own, shared by the
+	// process's connections to the file that ask for it, instead of in
+	// the connection that committed (see checkpointer.go). PRAGMA
+	// wal_checkpoint (Checkpoint) still runs in the connection.
+	BackgroundCheckpoint bool
 }
 
 const (

@@ -66,11 +66,13 @@ type Pager struct {
 
 	// WAL mode (walmode.go). In WAL mode journalMode keeps the rollback
 	// mode to return to.
-	log            *wal.Log // non-nil in WAL mode
-	wantWAL        bool     // WAL asked for while the database has no pages: the first commit makes it a WAL database
-	walHeader      bool     // the header's write version (byte 19) is 2, as of readFileState
-	walWaitWrite   bool     // the WAL's WRITE lock may wait in the queue
-	autoCheckpoint int      // PRAGMA wal_autocheckpoint, in frames; <= 0 off
+	log            *wal.Log      // non-nil in WAL mode
+	wantWAL        bool          // WAL asked for while the database has no pages: the first commit makes it a WAL database
+	walHeader      bool          // the header's write version (byte 19) is 2, as of readFileState
+	walWaitWrite   bool          // the WAL's WRITE lock may wait in the queue
+	autoCheckpoint int           // PRAGMA wal_autocheckpoint, in frames; <= 0 off
+	bgCheckpoint   bool          // Options.BackgroundCheckpoint
+	ckpt           *checkpointer // the background checkpointer, while in WAL mode with bgCheckpoint
 	// journalSizeLimit is PRAGMA journal_size_limit, for the WAL; < 0 none.
 	journalSizeLimit int64
 
@@ -129,6 +131,7 @@ func Open(vfs osvfs.VFS, name string, opts Options) (*Pager, error) {
 		pageSize:         pageSize,
 		busyTimeout:      max(opts.BusyTimeout, 0),
 		autoCheckpoint:   defaultAutoCheckpoint,
+		bgCheckpoint:     opts.BackgroundCheckpoint,
 		journalSizeLimit: -1,
 	}
 	if opts.JournalMode == JournalWAL {
@@ -162,6 +165,9 @@ func (p *Pager) Close() error {
 	}
 	p.cache.clear()
 	p.unmapFile()
+	// Before the WAL's Close, which checkpoints if this is the last
+	// connection: the checkpointer's own connection would count.
+	p.detachCheckpointer()
 	if p.log != nil {
 		// The WAL's Close checkpoints if this is the last connection,
 		// which it judges by the SHARED lock we still hold.

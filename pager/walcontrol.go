@@ -141,7 +141,13 @@ func (p *Pager) leaveWAL(m JournalMode) error {
 	}
 	// This connection holds SHARED already; any other connection holds it
 	// too as long as it has the database open, so waiting is pointless.
+	// The background checkpointer's connection is one: it stops first if
+	// this is its last user.
+	p.detachCheckpointer()
 	if err := p.lockFile(osvfs.LockExclusive, false); err != nil {
+		if p.bgCheckpoint {
+			p.attachCheckpointer()
+		}
 		return fmt.Errorf("pager: cannot leave WAL mode while other connections use the database: %w", err)
 	}
 	err := p.log.CloseAndDelete()

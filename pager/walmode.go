@@ -95,22 +95,32 @@ func (p *Pager) openLog() error {
 	p.log = l
 	p.wantWAL = false
 	p.cache.clear()
+	if p.bgCheckpoint {
+		p.attachCheckpointer()
+	}
 	return nil
 }
 
-// beginReadWAL fixes the read transaction's snapshot.
+// beginReadWAL fixes the read transaction's snapshot. Of the cache it
+// drops only the pages that other connections' commits since our last
+// snapshot wrote (the WAL names them), unless the WAL cannot tell.
 func (p *Pager) beginReadWAL() error {
 	changed := false
 	err := p.retryBusy(func() error {
-		ch, err := p.log.BeginRead()
+		ch, all, err := p.log.BeginReadSince(p.dropCachedPage)
 		changed = changed || ch
+		if all {
+			p.cache.clear()
+		}
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("pager: begin read: %w", err)
 	}
-	if changed {
-		p.cache.clear()
+	if n := p.log.DBSize(); changed && n > 0 && n < p.dbSize {
+		// A commit that shrank the database wrote no frames for the
+		// pages it cut off. (p.dbSize is still the last snapshot's.)
+		p.cache.dropAbove(n)
 	}
 	if err := p.readWALState(changed); err != nil {
 		p.log.EndRead()
@@ -118,6 +128,14 @@ func (p *Pager) beginReadWAL() error {
 	}
 	p.state = stateRead
 	return nil
+}
+
+// dropCachedPage forgets page pgno, which a commit of another connection
+// changed.
+func (p *Pager) dropCachedPage(pgno uint32) {
+	if pg := p.cache.pages[pgno]; pg != nil {
+		p.cache.drop(pg)
+	}
 }
 
 // readWALState sets the database size and geometry as of the snapshot: the
@@ -188,15 +206,14 @@ func (p *Pager) readWALFrame(pgno uint32, buf []byte) (bool, error) {
 	if err != nil || frame == 0 {
 		return false, err
 	}
-	data, err := p.log.FrameData(frame)
-	if err != nil {
+	if ps := p.log.PageSize(); ps != len(buf) {
+		return false, fmt.Errorf("pager: page %d: frame of %d bytes for %d-byte pages: %w", pgno, ps, len(buf), resultcode.ErrCorrupt)
+	}
+	// A copy from the mapping, or a read straight into the cache's buffer
+	// for frames past its end.
+	if err := p.log.ReadFrame(frame, buf); err != nil {
 		return false, fmt.Errorf("pager: read page %d: %w", pgno, err)
 	}
-	if len(data) != len(buf) {
-		return false, fmt.Errorf("pager: page %d: frame of %d bytes for %d-byte pages: %w", pgno, len(data), len(buf), resultcode.ErrCorrupt)
-	}
-	// The frame is read-only mapped memory: the cache gets a copy.
-	copy(buf, data)
 	return true, nil
 }
 
@@ -217,6 +234,7 @@ func (p *Pager) beginWriteWAL() error {
 		}
 		if !p.log.InWrite() {
 			p.holder.Release(writeSlot)
+			p.dropRetainedWrite()
 		}
 		return err
 	}
@@ -300,11 +318,81 @@ func (p *Pager) commitWAL() error {
 		return err
 	}
 	if p.autoCheckpoint > 0 && p.log.Frames() >= uint32(p.autoCheckpoint) {
-		// As SQLite's: a failed or partial automatic checkpoint is not the
-		// commit's failure; the next commit tries again.
-		p.log.Checkpoint(wal.CheckpointPassive, nil)
+		if p.ckpt != nil {
+			p.ckpt.signal(p)
+		} else {
+			p.autoCheckpointWAL(foregroundPasses, p.autoCheckpoint)
+		}
 	}
 	return nil
+}
+
+// The automatic checkpoint's passes: at most foregroundPasses PASSIVE ones
+// (backgroundPasses in the background checkpointer, where they delay no
+// transaction), until no more than maxLockedCheckpoint frames are left to
+// copy under the WRITE lock; then the FULL one (see maxWALGrowth).
+const (
+	foregroundPasses    = 2
+	backgroundPasses    = 2
+	maxLockedCheckpoint = 64
+	// maxWALGrowth is how many times wal_autocheckpoint frames the WAL may
+	// grow to while the passes do not catch up, before the FULL pass
+	// copies the rest anyway, holding the WRITE lock for its syncs.
+	maxWALGrowth = 4
+)
+
+// autoCheckpointWAL is the automatic checkpoint, run after a commit that
+// left the WAL wal_autocheckpoint frames long or longer, with no lock held.
+// As SQLite's, a failed or partial one is not the commit's failure; the
+// next commit tries again.
+//
+// SQLite runs a PASSIVE checkpoint, and the WAL starts over from frame 1
+// when the next writer finds every frame in the database file. Here the
+// next writer is usually at work already (the lock queue hands the WRITE
+// lock on at once), and commits a few frames while the checkpoint copies:
+// the WAL would never be complete when a writer begins, never start over,
+// and every commit would checkpoint its few frames, with two syncs each.
+// So a PASSIVE checkpoint that copied everything the readers allow is
+// followed by a FULL one, which waits for the WRITE lock at the head of
+// the queue (one transaction at most) and copies the few frames committed
+// meanwhile; the next writer then starts the WAL over. The long copy runs
+// without the WRITE lock; only the short one holds it.
+func (p *Pager) autoCheckpointWAL(passes, threshold int) {
+	for try := 0; ; try++ {
+		res, err := p.log.Checkpoint(wal.CheckpointPassive, nil)
+		if err != nil || res.Busy || res.Log < 0 {
+			return // another checkpoint is under way, or readers hold frames
+		}
+		// The frames committed while this pass copied are the next
+		// pass's; once few are left, the FULL checkpoint copies them.
+		committed := int(p.log.Committed())
+		if committed-res.Checkpointed <= maxLockedCheckpoint {
+			break
+		}
+		if try+1 >= passes {
+			if committed < maxWALGrowth*threshold {
+				// The writers outrun the copying (each pass syncs
+				// two files). The next commit tries again.
+				return
+			}
+			// The WAL would keep growing for as long as the writers
+			// keep up their pace: the FULL pass copies what is left,
+			// however much.
+			break
+		}
+	}
+	if p.busyTimeout <= 0 {
+		// Writers of this configuration do not wait: the FULL pass,
+		// holding the WRITE lock, would make them fail with SQLITE_BUSY
+		// where SQLite's PASSIVE checkpoint would not.
+		return
+	}
+	p.walWaitWrite = true
+	ctx := p.ctx
+	p.ctx = lockqueue.WithPriority(p.lockCtx())
+	p.log.Checkpoint(wal.CheckpointFull, nil)
+	p.ctx = ctx
+	p.walWaitWrite = false
 }
 
 // spillWAL writes the unreferenced dirty pages to the WAL as frames of the

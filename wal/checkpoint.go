@@ -226,15 +226,18 @@ func (l *Log) copyFrames(safe uint32, busy BusyFunc) error {
 	}
 	if safe == l.sharedHeader().mxFrame {
 		// Everything is in the database file: cut it to the size the
-		// last commit recorded and make it durable, after which the WAL
-		// may be started over.
+		// last commit recorded, after which (once synced) the WAL may
+		// be started over.
 		if err := l.db.Truncate(int64(l.hdr.nPage) * int64(pageSize)); err != nil {
 			return fmt.Errorf("wal: checkpoint: truncate database: %w", err)
 		}
-		if l.opts.Sync != SyncOff {
-			if err := l.db.Sync(osvfs.SyncNormal); err != nil {
-				return fmt.Errorf("wal: checkpoint: sync database: %w", err)
-			}
+	}
+	// Synced after every checkpoint, as SQLite does, also a partial one:
+	// the one that completes, perhaps holding the WRITE lock, then has
+	// only its own pages to flush.
+	if l.opts.Sync != SyncOff {
+		if err := l.db.Sync(osvfs.SyncNormal); err != nil {
+			return fmt.Errorf("wal: checkpoint: sync database: %w", err)
 		}
 	}
 	l.setNBackfill(safe)

@@ -60,8 +60,16 @@
 // TRUNCATE behave as in SQLite and return PRAGMA wal_checkpoint's numbers.
 // Once every frame is in the database file and no reader needs the WAL,
 // the next writer starts it over from frame 1 with new salts (a new
-// generation). The automatic checkpoint is the pager's call: Frames says
-// how long the WAL is after a commit.
+// generation). Every checkpoint syncs the WAL before it copies and the
+// database file after. The automatic checkpoint is the pager's call:
+// Frames says how long the WAL is after a commit, Committed how long it is
+// now.
+//
+// BeginReadSince is BeginRead for a connection that caches pages: it also
+// names the pages written by the commits since its previous snapshot (the
+// page numbers of the frames in between, read from the wal-index), so
+// that only those are dropped from the cache, and FindFrame finds their
+// latest frames without walking the hash chains.
 //
 // # Preserved and mapped
 //
@@ -78,7 +86,8 @@
 // than a quarter of its size (at least 256 KiB), the few frames beyond it
 // being read with ReadAt meanwhile; and on the unix VFS the connections of
 // a process share one mapping per WAL file, made through a handle of its
-// own and unmapped when its last user moves on or closes.
+// own and unmapped when its last user moves on (to a newer one, at its
+// next transaction) or closes.
 //
 // # Locks and waiting
 //

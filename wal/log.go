@@ -58,6 +58,16 @@ type Log struct {
 
 	regions [][]byte    // mapped wal-index regions
 	hdr     indexHeader // the snapshot (or, while writing, the new state)
+	// seen is the snapshot the caller's cache reflects: the last one a
+	// read transaction began with, or this connection's last commit
+	// (BeginReadSince).
+	seen indexHeader
+	// recent lists the pages of the frames committed between the
+	// previous snapshot and the current one, whose mxFrame and salts are
+	// recentMx and recentSalt (BeginReadSince, FindFrame).
+	recent     []pageFrame
+	recentMx   uint32
+	recentSalt [8]byte
 
 	readLock  int // read-lock slot held (0..4), -1 for none
 	writeLock bool
@@ -276,6 +286,16 @@ func (l *Log) unmapWAL() {
 // snapshot, or as of its last commit: the figure the automatic checkpoint
 // compares with wal_autocheckpoint.
 func (l *Log) Frames() uint32 { return l.hdr.mxFrame }
+
+// Committed is the number of frames in the WAL as of the last commit of
+// any connection (the wal-index header as it stands now, not this
+// connection's snapshot).
+func (l *Log) Committed() uint32 {
+	if len(l.regions) == 0 || l.regions[0] == nil {
+		return l.hdr.mxFrame
+	}
+	return l.sharedHeader().mxFrame
+}
 
 // PageSize is the page size of the WAL's frames as of the snapshot, 0 when
 // the WAL holds none.

@@ -36,6 +36,7 @@ func (l *Log) BeginRead() (changed bool, err error) {
 		if err != errRetry {
 			if err == nil {
 				l.mapFrames()
+				l.seen = l.hdr
 			}
 			return changed, err
 		}
@@ -44,6 +45,95 @@ func (l *Log) BeginRead() (changed bool, err error) {
 		}
 		retryDelay(try)
 	}
+}
+
+// BeginReadSince is BeginRead for a caller that keeps a cache of pages:
+// besides fixing the snapshot, it says which pages may differ from the
+// snapshot the caller saw last (its previous read transaction's, or its
+// own last commit). When both snapshots belong to the same generation of
+// the WAL, the pages that changed are exactly those written by the frames
+// committed in between, and drop is called with each of their numbers
+// (perhaps more than once); all is false. Otherwise (a first snapshot, a
+// WAL started over, a rebuilt wal-index that lost frames) all is true and
+// the caller must forget every page. SQLite drops its whole cache whenever
+// anything changed; a commit by another connection usually touches a few
+// pages, and the rest of the cache stays valid.
+func (l *Log) BeginReadSince(drop func(pgno uint32)) (changed, all bool, err error) {
+	prev := l.seen
+	l.recentMx = 0
+	if _, err := l.BeginRead(); err != nil {
+		return true, true, err
+	}
+	if prev == l.hdr {
+		return false, false, nil
+	}
+	if !l.sameGeneration(prev) {
+		return true, true, nil
+	}
+	l.recent = l.recent[:0]
+	for f := prev.mxFrame + 1; f <= l.hdr.mxFrame; f++ {
+		pgno, err := l.framePgno(f)
+		if err != nil {
+			l.recent = l.recent[:0]
+			return true, true, nil
+		}
+		drop(pgno)
+		l.noteRecent(pgno, f)
+	}
+	// A reader on READ0 does not keep the WAL from starting over: if it
+	// did while the page numbers were read, some may belong to the new
+	// generation, and the answer is "everything".
+	l.shm.ShmBarrier()
+	if l.sharedHeader().salt != l.hdr.salt {
+		l.recent = l.recent[:0]
+		return true, true, nil
+	}
+	l.recentMx, l.recentSalt = l.hdr.mxFrame, l.hdr.salt
+	return true, false, nil
+}
+
+// maxRecent bounds the frames BeginReadSince remembers for FindFrame.
+const maxRecent = 64
+
+// noteRecent records that frame, one of the newest of the snapshot, holds
+// page pgno. Beyond maxRecent pages nothing is recorded.
+func (l *Log) noteRecent(pgno, frame uint32) {
+	for i := range l.recent {
+		if l.recent[i].pgno == pgno {
+			l.recent[i].frame = frame
+			return
+		}
+	}
+	if len(l.recent) < maxRecent {
+		l.recent = append(l.recent, pageFrame{pgno, frame})
+	}
+}
+
+// recentFrame is FindFrame's shortcut for the pages that the commits just
+// before the snapshot wrote, which are those a connection reads again
+// first: their latest frame is the one BeginReadSince saw, with no walk
+// along a hash chain (a page written by every commit, page 1, makes a
+// long one). ok is false when the page is not among them, or the list
+// does not describe the snapshot (a write transaction has appended since,
+// or the WAL started over).
+func (l *Log) recentFrame(pgno uint32) (frame uint32, ok bool) {
+	if l.recentMx != l.hdr.mxFrame || l.recentSalt != l.hdr.salt || l.hdr.mxFrame == 0 {
+		return 0, false
+	}
+	for _, r := range l.recent {
+		if r.pgno == pgno {
+			return r.frame, true
+		}
+	}
+	return 0, false
+}
+
+// sameGeneration reports whether prev, an earlier snapshot, lies in the
+// same generation of the WAL as the current one and before it: then
+// frames prev.mxFrame+1 .. l.hdr.mxFrame are all that changed.
+func (l *Log) sameGeneration(prev indexHeader) bool {
+	return prev.isInit != 0 && prev.salt == l.hdr.salt && prev.mxFrame <= l.hdr.mxFrame &&
+		prev.bigEndianSum == l.hdr.bigEndianSum && (prev.mxFrame == 0 || prev.pageSize16 == l.hdr.pageSize16)
 }
 
 // retryDelay backs off between tries as SQLite does: at once a few times,
@@ -171,6 +261,9 @@ func (l *Log) FindFrame(pgno uint32) (uint32, error) {
 	if l.readLock == 0 {
 		return 0, nil
 	}
+	if f, ok := l.recentFrame(pgno); ok && f >= l.minFrame {
+		return f, nil
+	}
 	return l.lookup(pgno, l.minFrame, l.hdr.mxFrame)
 }
 
@@ -238,6 +331,9 @@ func (l *Log) mapFrames() {
 // process-wide name, the mapping is shared with the process's other
 // connections (sharedmap.go).
 func (l *Log) ensureMapped(need int64) {
+	if l.shared != nil && l.shared.replaced.Load() && l.useNewestShared(need) {
+		return
+	}
 	mapped := int64(len(l.mapping))
 	if l.mapper == nil || mapped >= need {
 		return

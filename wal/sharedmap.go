@@ -2,6 +2,7 @@ package wal
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/wrendb/wren/osvfs"
 )
@@ -32,6 +33,12 @@ type sharedMapping struct {
 	data  []byte
 	file  osvfs.File // the handle the mapping belongs to
 	users int
+	// replaced is set when a newer mapping of the file is made: its
+	// users move to the newer one at their next transaction, even if
+	// this one is large enough for them, so that the process does not
+	// keep one mapping per connection (each counted whole in the
+	// resident memory, for the pages it touched).
+	replaced atomic.Bool
 }
 
 // fileID is f's process-wide name, or "" when it has none.
@@ -69,6 +76,9 @@ func (l *Log) mapShared(need int64) bool {
 			f.Close()
 			return false
 		}
+		if old := sharedMappings.newest[l.shareKey]; old != nil {
+			old.replaced.Store(true)
+		}
 		m = &sharedMapping{key: l.shareKey, data: data, file: f}
 		sharedMappings.newest[l.shareKey] = m
 	}
@@ -78,6 +88,23 @@ func (l *Log) mapShared(need int64) bool {
 	l.releaseSharedLocked()
 	m.users++
 	l.shared, l.mapping = m, m.data
+	return true
+}
+
+// useNewestShared moves l to the newest shared mapping of its WAL when
+// that one covers need bytes, reporting whether it did. It never maps.
+func (l *Log) useNewestShared(need int64) bool {
+	sharedMappings.Lock()
+	defer sharedMappings.Unlock()
+	m := sharedMappings.newest[l.shareKey]
+	if m == nil || int64(len(m.data)) < need {
+		return false
+	}
+	if l.shared != m {
+		l.releaseSharedLocked()
+		m.users++
+		l.shared, l.mapping = m, m.data
+	}
 	return true
 }
 

@@ -53,14 +53,18 @@ func word(b []byte, off int) *uint32 { return (*uint32)(unsafe.Pointer(&b[off]))
 func load32(b []byte, off int) uint32     { return atomic.LoadUint32(word(b, off)) }
 func store32(b []byte, off int, v uint32) { atomic.StoreUint32(word(b, off), v) }
 
-// halfShift is where the 16-bit value at byte offset off sits in its word.
-func halfShift(off int) uint {
-	shift := uint(off&2) * 8
+// halfShifts[i] is where the 16-bit value at byte offset 2*i of a word
+// sits in it, in the host's byte order (computed once: halfShift is on the
+// path of every wal-index lookup).
+var halfShifts = func() [2]uint {
 	if nativeBigEndian {
-		shift = 16 - shift
+		return [2]uint{16, 0}
 	}
-	return shift
-}
+	return [2]uint{0, 16}
+}()
+
+// halfShift is where the 16-bit value at byte offset off sits in its word.
+func halfShift(off int) uint { return halfShifts[(off>>1)&1] }
 
 func load16(b []byte, off int) uint16 {
 	return uint16(load32(b, off&^3) >> halfShift(off))

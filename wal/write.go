@@ -15,6 +15,9 @@ type Page struct {
 	Data []byte // the page, PageSize bytes
 }
 
+// maxFrameWrite bounds the bytes Append gathers into one write.
+const maxFrameWrite = 1 << 20
+
 // BeginWrite makes this connection the writer (the WRITE lock). It must be
 // inside a read transaction, and fails with code resultcode.BusySnapshot
 // when another connection committed since that read transaction began:
@@ -82,25 +85,34 @@ func (l *Log) Append(pages []Page, dbSize uint32) error {
 		return resultcode.Errorf(resultcode.Misuse, "wal: page of %d bytes in a WAL of %d-byte pages", pageSize, l.hdr.pageSize())
 	}
 
+	// The frames are assembled in one buffer and written with one call
+	// per maxFrameWrite bytes: a small commit is one write. A torn
+	// write is no different from a crash between per-frame writes: the
+	// checksums end the log at the first frame that did not make it.
 	frameSize := pageSize + frameHeaderSize
-	if cap(l.frameBuf) < frameSize {
-		l.frameBuf = make([]byte, frameSize)
+	batch := max(1, min(len(pages), maxFrameWrite/frameSize))
+	if cap(l.frameBuf) < batch*frameSize {
+		l.frameBuf = make([]byte, batch*frameSize)
 	}
-	buf := l.frameBuf[:frameSize]
 	bigEndian := l.hdr.bigEndianSum != 0
 	sum := l.hdr.frameSum
 	frame := l.hdr.mxFrame
-	for i, p := range pages {
-		frame++
-		commit := uint32(0)
-		if i == len(pages)-1 {
-			commit = dbSize
+	for start := 0; start < len(pages); start += batch {
+		chunk := pages[start:min(start+batch, len(pages))]
+		buf := l.frameBuf[:len(chunk)*frameSize]
+		for i, p := range chunk {
+			fb := buf[i*frameSize : (i+1)*frameSize]
+			commit := uint32(0)
+			if start+i == len(pages)-1 {
+				commit = dbSize
+			}
+			copy(fb[frameHeaderSize:], p.Data)
+			sum = encodeFrame(fb, p.Pgno, commit, l.hdr.salt, bigEndian, sum)
 		}
-		copy(buf[frameHeaderSize:], p.Data)
-		sum = encodeFrame(buf, p.Pgno, commit, l.hdr.salt, bigEndian, sum)
-		if _, err := l.file.WriteAt(buf, frameOffset(frame, pageSize)); err != nil {
-			return fmt.Errorf("wal: write frame %d of %s: %w", frame, l.walName, err)
+		if _, err := l.file.WriteAt(buf, frameOffset(frame+1, pageSize)); err != nil {
+			return fmt.Errorf("wal: write frames %d..%d of %s: %w", frame+1, frame+uint32(len(chunk)), l.walName, err)
 		}
+		frame += uint32(len(chunk))
 	}
 	if dbSize != 0 && l.opts.Sync == SyncFull {
 		if err := l.file.Sync(osvfs.SyncNormal); err != nil {
@@ -128,6 +140,7 @@ func (l *Log) Append(pages []Page, dbSize uint32) error {
 		l.hdr.change++
 		l.hdr.nPage = dbSize
 		l.publishHeader()
+		l.seen = l.hdr
 	}
 	return nil
 }
