@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"math"
 	"strings"
 
 	"github.com/wrendb/wren/engine"
@@ -26,6 +27,8 @@ type conn struct {
 	txWatch    *watch // interrupts the transaction's statements when its context ends
 	txCtx      context.Context
 	rows       []*rows
+	spareRows  *rows    // a closed Rows for the next query to reuse
+	results    []result // results for the next Execs (see result)
 
 	closeConnector bool // opened by Driver.Open: the connector goes with it
 	closed         bool
@@ -129,8 +132,23 @@ func (c *conn) ResetSession(ctx context.Context) error {
 // IsValid reports whether the connection may go back to the pool.
 func (c *conn) IsValid() bool { return !c.closed && !c.bad }
 
-// CheckNamedValue converts arguments as described on checkValue.
+// CheckNamedValue converts arguments as described on checkValue. Go's
+// integer types other than int64, and float32, are left as they are for
+// toValue to convert: making an int64 of them here would box it in a new
+// interface, an allocation per argument.
 func (c *conn) CheckNamedValue(nv *driver.NamedValue) error {
+	switch x := nv.Value.(type) {
+	case int, int8, int16, int32, uint8, uint16, uint32, float32:
+		return nil
+	case uint:
+		if uint64(x) <= math.MaxInt64 {
+			return nil
+		}
+	case uint64:
+		if x <= math.MaxInt64 {
+			return nil
+		}
+	}
 	v, err := checkValue(nv.Value)
 	if err != nil {
 		return err
@@ -233,8 +251,17 @@ func (c *conn) execSimple(ctx context.Context, query string) error {
 	return c.execAll(ctx, query, &b)
 }
 
+// result is the outcome of the Exec that just ran. Results are carved
+// from a small slab, each used once, so that an Exec does not allocate
+// one (a *result is an interface value without boxing).
 func (c *conn) result() driver.Result {
-	return result{lastID: c.ec.LastInsertRowid(), changes: c.ec.Changes()}
+	if len(c.results) == 0 {
+		c.results = make([]result, 32)
+	}
+	r := &c.results[0]
+	c.results = c.results[1:]
+	r.lastID, r.changes = c.ec.LastInsertRowid(), c.ec.Changes()
+	return r
 }
 
 // QueryContext runs the statements of query before the last one as Exec

@@ -10,8 +10,9 @@ import (
 )
 
 // rows reads a query's results. Integers and floats reach database/sql
-// without an allocation per value (see boxer); text becomes a string and a
-// blob a []byte reused from row to row, as driver.Rows allows.
+// without an allocation per value (see boxer); the text of a row becomes
+// strings sharing one allocation (see rowStrings), and a blob a []byte
+// reused from row to row, as driver.Rows allows.
 type rows struct {
 	c       *conn
 	ctx     context.Context
@@ -21,9 +22,11 @@ type rows struct {
 	stmt    *stmt // the Stmt that owns p, when not owns
 	cols    *columns
 	box     boxer
+	strs    rowStrings
 	blobs   [][]byte
 	done    bool
 	stepped bool  // Next has stepped once
+	closed  bool  // Close was called
 	err     error // why the rows ended early
 }
 
@@ -40,7 +43,17 @@ func newRows(c *conn, ctx context.Context, p *prepared, w *watch, owns bool) *ro
 	if sch := c.ec.Schema(); p.meta == nil || p.meta.schema != sch {
 		p.meta = newColumns(p.st, sch, c.s.timeText)
 	}
-	return &rows{c: c, ctx: ctx, p: p, w: w, owns: owns, cols: p.meta}
+	r := c.spareRows
+	if r == nil {
+		return &rows{c: c, ctx: ctx, p: p, w: w, owns: owns, cols: p.meta}
+	}
+	c.spareRows = nil
+	box, blobs := r.box, r.blobs
+	if len(blobs) != len(p.meta.names) {
+		blobs = nil
+	}
+	*r = rows{c: c, ctx: ctx, p: p, w: w, owns: owns, cols: p.meta, box: box, blobs: blobs}
+	return r
 }
 
 // Columns returns the result column names.
@@ -51,9 +64,18 @@ func (r *rows) Columns() []string {
 	return r.cols.names
 }
 
-// Close ends the query and gives the statement back.
+// Close ends the query and gives the statement back. database/sql calls
+// it once and then forgets the Rows, so the connection keeps it for its
+// next query: one allocation less per query.
 func (r *rows) Close() error {
+	if r.closed {
+		return nil
+	}
+	r.closed = true
 	r.abandon(nil)
+	if r.c != nil && r.c.spareRows == nil {
+		r.c.spareRows = r
+	}
 	return nil
 }
 
@@ -113,29 +135,54 @@ func (r *rows) Next(dest []driver.Value) error {
 	if len(dest) > len(r.cols.names) {
 		dest = dest[:len(r.cols.names)]
 	}
+	row := st.RowMems()
+	if len(row) < len(dest) {
+		for i := len(row); i < len(dest); i++ {
+			dest[i] = nil
+		}
+		dest = dest[:len(row)]
+	}
+	// Count the row's text first, to copy it all into one allocation.
+	nText, textLen := 0, 0
 	for i := range dest {
-		v := st.Column(i)
-		switch v.Kind {
+		if m := &row[i]; m.Kind() == record.Text && m.Len() > 0 && !r.cols.isTime[i] {
+			nText++
+			textLen += m.Len()
+		}
+	}
+	if nText > 0 {
+		r.strs.reset(nText, textLen)
+	}
+	for i := range dest {
+		m := &row[i]
+		switch m.Kind() {
 		case record.Null:
 			dest[i] = nil
 		case record.Integer:
 			if r.cols.isTime[i] {
-				dest[i] = unixTime(v.Int, r.c.s.timeFormat)
+				dest[i] = unixTime(m.Int(), r.c.s.timeFormat)
 				continue
 			}
-			dest[i] = r.box.int64(v.Int)
+			dest[i] = r.box.int64(m.Int())
 		case record.Real:
-			dest[i] = r.box.float64(v.Float)
+			dest[i] = r.box.float64(m.Float())
 		case record.Text:
+			b := m.Bytes()
 			if r.cols.isTime[i] {
-				if t, ok := parseTime(string(v.Bytes)); ok {
+				if t, ok := parseTime(string(b)); ok {
 					dest[i] = t
-					continue
+				} else {
+					dest[i] = string(b)
 				}
+				continue
 			}
-			dest[i] = string(v.Bytes)
+			if len(b) > 0 {
+				dest[i] = r.strs.text(b)
+			} else {
+				dest[i] = ""
+			}
 		case record.Blob:
-			dest[i] = r.blob(i, v.Bytes)
+			dest[i] = r.blob(i, m.Bytes())
 		}
 	}
 	return nil

@@ -57,9 +57,13 @@ func checkValue(v any) (driver.Value, error) {
 
 func checkUint64(u uint64) (driver.Value, error) {
 	if u > math.MaxInt64 {
-		return nil, fmt.Errorf("wren: integer %d does not fit SQLite's signed 64-bit INTEGER", u)
+		return nil, errUintRange(u)
 	}
 	return int64(u), nil
+}
+
+func errUintRange(u uint64) error {
+	return fmt.Errorf("wren: integer %d does not fit SQLite's signed 64-bit INTEGER", u)
 }
 
 // callValuer calls Value, treating a nil pointer receiver as NULL, as
@@ -91,6 +95,26 @@ func toValue(v driver.Value, format TimeFormat) (record.Value, error) {
 		return record.Value{Kind: record.Integer, Int: x}, nil
 	case float64:
 		return record.Value{Kind: record.Real, Float: x}, nil
+	case int:
+		return record.Value{Kind: record.Integer, Int: int64(x)}, nil
+	case int8:
+		return record.Value{Kind: record.Integer, Int: int64(x)}, nil
+	case int16:
+		return record.Value{Kind: record.Integer, Int: int64(x)}, nil
+	case int32:
+		return record.Value{Kind: record.Integer, Int: int64(x)}, nil
+	case uint8:
+		return record.Value{Kind: record.Integer, Int: int64(x)}, nil
+	case uint16:
+		return record.Value{Kind: record.Integer, Int: int64(x)}, nil
+	case uint32:
+		return record.Value{Kind: record.Integer, Int: int64(x)}, nil
+	case uint:
+		return uintValue(uint64(x))
+	case uint64:
+		return uintValue(x)
+	case float32:
+		return record.Value{Kind: record.Real, Float: float64(x)}, nil
 	case bool:
 		if x {
 			return record.Value{Kind: record.Integer, Int: 1}, nil
@@ -107,6 +131,13 @@ func toValue(v driver.Value, format TimeFormat) (record.Value, error) {
 		return timeValue(x, format), nil
 	}
 	return record.Value{}, fmt.Errorf("wren: unsupported argument type %T", v)
+}
+
+func uintValue(u uint64) (record.Value, error) {
+	if u > math.MaxInt64 {
+		return record.Value{}, errUintRange(u)
+	}
+	return record.Value{Kind: record.Integer, Int: int64(u)}, nil
 }
 
 // timeValue stores t as format says. The SQLite format keeps the time's

@@ -4,7 +4,9 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +117,17 @@ func TestToValue(t *testing.T) {
 		{when, TimeFormatUnixMilli, record.IntValue(when.UnixMilli())},
 		{when, TimeFormatUnixNano, record.IntValue(when.UnixNano())},
 		{time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), TimeFormatSQLite, record.TextValue("2024-01-02 03:04:05+00:00")},
+		// The integer kinds CheckNamedValue passes through unconverted.
+		{int(-5), "", record.IntValue(-5)},
+		{int8(math.MinInt8), "", record.IntValue(math.MinInt8)},
+		{int16(math.MaxInt16), "", record.IntValue(math.MaxInt16)},
+		{int32(math.MinInt32), "", record.IntValue(math.MinInt32)},
+		{uint(7), "", record.IntValue(7)},
+		{uint8(255), "", record.IntValue(255)},
+		{uint16(math.MaxUint16), "", record.IntValue(math.MaxUint16)},
+		{uint32(math.MaxUint32), "", record.IntValue(math.MaxUint32)},
+		{uint64(math.MaxInt64), "", record.IntValue(math.MaxInt64)},
+		{float32(1.5), "", record.RealValue(1.5)},
 	}
 	for _, tt := range tests {
 		got, err := toValue(tt.in, tt.format)
@@ -128,6 +141,35 @@ func TestToValue(t *testing.T) {
 	}
 	if _, err := toValue(struct{}{}, ""); err == nil {
 		t.Errorf("toValue(struct{}{}) succeeded")
+	}
+	if _, err := toValue(uint64(math.MaxInt64+1), ""); err == nil || !strings.Contains(err.Error(), "does not fit") {
+		t.Errorf("toValue(MaxInt64+1) error = %v, want one saying it does not fit", err)
+	}
+}
+
+// Ensure that CheckNamedValue accepts every integer kind without boxing
+// a converted int64, refuses a uint64 above MaxInt64, and still converts
+// the types only checkValue knows (a driver.Valuer).
+func TestCheckNamedValue(t *testing.T) {
+	var c conn
+	for _, v := range []any{int(300), int8(1), int16(2), int32(3), uint(4), uint8(5), uint16(6), uint32(7), uint64(8), float32(0.5)} {
+		nv := driver.NamedValue{Ordinal: 1, Value: v}
+		if err := c.CheckNamedValue(&nv); err != nil {
+			t.Errorf("CheckNamedValue(%T): %v", v, err)
+		}
+		if nv.Value != v {
+			t.Errorf("CheckNamedValue(%T) changed the value to %#v", v, nv.Value)
+		}
+	}
+	for _, v := range []any{uint64(math.MaxInt64 + 1), ^uint(0)} {
+		nv := driver.NamedValue{Ordinal: 1, Value: v}
+		if err := c.CheckNamedValue(&nv); err == nil || !strings.Contains(err.Error(), "does not fit") {
+			t.Errorf("CheckNamedValue(%v) error = %v, want one saying it does not fit", v, err)
+		}
+	}
+	nv := driver.NamedValue{Ordinal: 1, Value: valuer{uint16(9)}}
+	if err := c.CheckNamedValue(&nv); err != nil || nv.Value != int64(9) {
+		t.Errorf("CheckNamedValue(valuer) = %#v, %v; want int64(9)", nv.Value, err)
 	}
 }
 
@@ -206,5 +248,62 @@ func TestBoxer(t *testing.T) {
 	})
 	if allocs > 40 {
 		t.Errorf("boxing 10000 integers made %v allocations, want a few dozen slabs at most", allocs)
+	}
+}
+
+// Ensure that a row's strings made in one allocation read back intact,
+// are plain strings to type switches and comparisons, and survive garbage
+// collections after the source bytes change and only the strings remain.
+func TestRowStrings(t *testing.T) {
+	var kept []driver.Value
+	var want []any
+	src := make([]byte, 1024) // a buffer the engine reuses from row to row
+	for row := range 200 {
+		texts := [][]byte{[]byte("a"), []byte(strings.Repeat("é", row)), []byte(fmt.Sprintf("row %d", row)), []byte("seven b")}
+		total := 0
+		for _, b := range texts {
+			total += len(b)
+		}
+		nonEmpty := 0
+		for _, b := range texts {
+			if len(b) > 0 {
+				nonEmpty++
+			}
+		}
+		var s rowStrings
+		s.reset(nonEmpty, total)
+		for _, b := range texts {
+			if len(b) == 0 {
+				continue
+			}
+			copy(src, b) // the engine's bytes alias a buffer it reuses
+			kept = append(kept, s.text(src[:len(b)]))
+			want = append(want, string(b))
+		}
+		if row%50 == 0 {
+			runtime.GC()
+		}
+	}
+	runtime.GC()
+	got := make([]any, len(kept))
+	for i, v := range kept {
+		s, ok := v.(string)
+		if !ok {
+			t.Fatalf("value %d is a %T, want string", i, v)
+		}
+		got[i] = s
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("row strings mismatch (-want +got):\n%s", diff)
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		var s rowStrings
+		s.reset(3, 30)
+		for range 3 {
+			_ = s.text([]byte("0123456789"))
+		}
+	})
+	if allocs != 1 {
+		t.Errorf("three strings of a row made %v allocations, want 1", allocs)
 	}
 }

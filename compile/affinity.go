@@ -84,6 +84,41 @@ func (c *compiler) subqueryAffinity(sc *scope, sel *ast.Select) vdbe.Affinity {
 	return c.exprAffinity(sub, rc.Expr)
 }
 
+// hasCollation reports whether e has a collation at all: an explicit
+// COLLATE, or a column reference (its declared collation, else BINARY),
+// through CAST and unary +. A constant or another expression has none,
+// which matters where SQLite falls back to the next candidate, as a
+// compound does from one part to the next.
+func (c *compiler) hasCollation(sc *scope, e ast.Expr) bool {
+	if _, explicit := c.exprCollation(sc, e); explicit {
+		return true
+	}
+	for {
+		switch x := e.(type) {
+		case *ast.Cast:
+			e = x.X
+			continue
+		case *ast.Unary:
+			if x.Op == ast.OpPlus {
+				e = x.X
+				continue
+			}
+		case *ast.ColumnRef:
+			res, err := c.resolve(sc, x, true)
+			if err != nil || res.literal != nil {
+				return false
+			}
+			if res.alias != nil {
+				sc.noAlias++
+				defer func() { sc.noAlias-- }()
+				return c.hasCollation(sc, res.alias)
+			}
+			return res.src != nil && res.col >= 0
+		}
+		return false
+	}
+}
+
 // exprCollation returns the collation of e and whether it was given
 // explicitly with COLLATE.
 func (c *compiler) exprCollation(sc *scope, e ast.Expr) (string, bool) {

@@ -142,8 +142,8 @@ func (c *compiler) collectAggs(sc *scope, e ast.Expr, agg *aggInfo) error {
 
 // srcsColumn returns the source that has a column called name, or nil.
 func (sc *scope) srcsColumn(name string) *source {
-	for _, s := range sc.srcs {
-		if s.columnIndex(name) >= 0 {
+	for _, s := range sc.named() {
+		if !s.hidden && s.columnIndex(name) >= 0 {
 			return s
 		}
 	}
@@ -166,8 +166,10 @@ func (c *compiler) positionSource(src *source, r int) {
 // are not copied into the sorter: only the GROUP BY keys and each source's
 // rowid are, and the sources are repositioned on those rows to step the
 // aggregates and again to evaluate bare columns of a group (which SQLite
-// takes from the group's last row, or from its min()/max() row).
-func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultCol, order []orderTerm, base int, produce func(*scope) error) error {
+// takes from the group's last row, or from its min()/max() row). Only the
+// first evaluated result columns are computed for produce: none for
+// EXISTS.
+func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultCol, order []orderTerm, base, evaluated int, produce func(*scope) error) error {
 	agg := &aggInfo{}
 	sc.noAlias++
 	for _, rc := range rcs {
@@ -190,6 +192,16 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 	// GROUP BY terms: an ordinal or an alias names a result column.
 	var groupBy []ast.Expr
 	for i, g := range core.GroupBy {
+		// An ordinal under COLLATE still names a column, compared with
+		// that collation.
+		if col, ok := g.(*ast.Collate); ok {
+			if k, ok := intLiteral(col.X); ok {
+				if k < 1 || k > int64(len(rcs)) {
+					return errorf("%s GROUP BY term out of range - should be between 1 and %d", ordinal(i+1), len(rcs))
+				}
+				g = &ast.Collate{X: rcs[k-1].expr, Collation: col.Collation}
+			}
+		}
 		if k, ok := intLiteral(g); ok {
 			if k < 1 || k > int64(len(rcs)) {
 				return errorf("%s GROUP BY term out of range - should be between 1 and %d", ordinal(i+1), len(rcs))
@@ -217,10 +229,18 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 		}
 	}
 	srcs := sc.srcs
-	saved := c.regs(len(srcs) + 1)
+	// Each source's row is remembered in slots from slotOf[i]: its rowid,
+	// or a co-routine's whole row (rowSlots).
+	slotOf := make([]int, len(srcs))
+	nSlots := 0
+	for i, s := range srcs {
+		slotOf[i] = nSlots
+		nSlots += rowSlots(s)
+	}
+	saved := c.regs(nSlots + 1)
 	firstRow := c.reg()
 	c.emit(vdbe.CodeInteger, 1, firstRow, 0)
-	for i := range srcs {
+	for i := 0; i < nSlots; i++ {
 		c.emit(vdbe.CodeNull, 0, saved+i, 0)
 	}
 	// The aggregates in stepping order: min() and max() last, in their
@@ -308,9 +328,9 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 		}
 		for i, s := range srcs {
 			if rowids > 0 {
-				c.emit(vdbe.CodeCopy, rowids+i, saved+i, 1)
+				c.emit(vdbe.CodeCopy, rowids+slotOf[i], saved+slotOf[i], rowSlots(s))
 			} else {
-				c.loadRowid(s, saved+i)
+				c.saveRow(s, saved+slotOf[i])
 			}
 		}
 		c.emit(vdbe.CodeInteger, 0, firstRow, 0)
@@ -322,7 +342,7 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 			c.emitP4(vdbe.CodeAggFinal, f.slot, f.result, 0, vdbe.P4{Func: f.def})
 		}
 		for i, s := range srcs {
-			c.positionSource(s, saved+i)
+			c.restoreRow(s, saved+slotOf[i])
 		}
 		skip := c.newLabel()
 		sc.agg = agg
@@ -334,7 +354,7 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 			}
 		}
 		sc.noAlias++
-		for i, rc := range rcs {
+		for i, rc := range rcs[:evaluated] {
 			if err := c.expr(sc, rc.expr, base+i); err != nil {
 				sc.noAlias--
 				return err
@@ -361,7 +381,7 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 		return output()
 	}
 
-	nKey, nSrc := len(groupBy), len(srcs)
+	nKey, nSrc := len(groupBy), nSlots
 	var colls []string
 	for _, g := range groupBy {
 		n, _ := c.exprCollation(sc, g)
@@ -384,7 +404,7 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 			}
 		}
 		for i, s := range srcs {
-			c.loadRowid(s, keys+nKey+i)
+			c.saveRow(s, keys+nKey+slotOf[i])
 		}
 		if err := evalArgs(keys + nKey + nSrc); err != nil {
 			return err

@@ -1,6 +1,8 @@
 package compile
 
 import (
+	"strings"
+
 	"github.com/wrendb/wren/parser/ast"
 	"github.com/wrendb/wren/record"
 	"github.com/wrendb/wren/resultcode"
@@ -22,10 +24,20 @@ type compiler struct {
 	writes           bool
 	plan             []vdbe.PlanStep
 	planID           int
-	planParent       int                  // the plan node new steps hang under (eqp.go)
-	nextSub          *subPlan             // the subquery plan node subqueryOnce opens
-	selIDs           map[*ast.Select]int  // SQLite's numbers of the statement's SELECTs
-	subNodes         map[*ast.Select]bool // subqueries that have a plan node
+	planParent       int                    // the plan node new steps hang under (eqp.go)
+	nextSub          *subPlan               // the subquery plan node subqueryOnce opens
+	selIDs           map[*ast.Select]int    // SQLite's numbers of the statement's SELECTs
+	subNodes         map[*ast.Select]bool   // subqueries that have a plan node
+	joinIDs          map[*ast.ParenJoin]int // the numbers of parenthesized joins made subqueries
+	// bound answers the column references of flattened subqueries
+	// (flatten.go).
+	bound map[*ast.ColumnRef]resolved
+	// compoundPart is set while a part of a compound SELECT is compiled.
+	compoundPart bool
+	partLabel    string // the plan node of the compound part compiled next
+	// root is the statement; tableRefs counts its table references.
+	root      ast.Node
+	tableRefs map[string]int
 
 	// initOps are emitted once at the start of the program (constants
 	// hoisted out of loops, LIMIT values).
@@ -77,6 +89,12 @@ func (c *compiler) finish() *vdbe.Program {
 	c.prog.NumAggs = c.nAgg
 	c.prog.ReadOnly = !c.writes
 	c.prog.Plan = c.plan
+	if !readsSource(c.plan) {
+		// A statement that reads no table, view or subquery keeps an empty
+		// plan: the engine runs such a statement without a transaction
+		// (its "SCAN CONSTANT ROW" lines are not shown for it).
+		c.prog.Plan = nil
+	}
 	c.prog.MayAbort = c.writes && !c.noAbort
 	return c.prog
 }
@@ -90,7 +108,7 @@ func jumps(code vdbe.Opcode) bool {
 		vdbe.CodePrev, vdbe.CodeSorterSort, vdbe.CodeSorterNext, vdbe.CodeSeekRowid, vdbe.CodeSeekGE,
 		vdbe.CodeSeekGT, vdbe.CodeSeekLE, vdbe.CodeSeekLT, vdbe.CodeIdxGE, vdbe.CodeIdxGT, vdbe.CodeIdxLE,
 		vdbe.CodeIdxLT, vdbe.CodeFound, vdbe.CodeNotFound, vdbe.CodeNoConflict, vdbe.CodeIfNullRow,
-		vdbe.CodeInitCoroutine, vdbe.CodeFkIfZero:
+		vdbe.CodeInitCoroutine, vdbe.CodeYield, vdbe.CodeFkIfZero:
 		return true
 	}
 	return false
@@ -202,3 +220,20 @@ func collation(name string) (record.Collation, error) {
 }
 
 func identName(id ast.Ident) string { return id.Name }
+
+// readsSource reports whether a plan loops over a table, view or
+// subquery: a SCAN or SEARCH step other than the constant rows of a
+// SELECT without FROM or of VALUES.
+func readsSource(plan []vdbe.PlanStep) bool {
+	for _, p := range plan {
+		d := p.Detail
+		if !strings.HasPrefix(d, "SCAN ") && !strings.HasPrefix(d, "SEARCH ") {
+			continue
+		}
+		if strings.HasSuffix(d, " CONSTANT ROW") || strings.HasSuffix(d, " CONSTANT ROWS") {
+			continue
+		}
+		return true
+	}
+	return false
+}

@@ -34,6 +34,7 @@ func Compile(st ast.Stmt, env *Env) (prog *vdbe.Program, err error) {
 		}
 	}()
 	c := newCompiler(env)
+	c.root = st
 	switch s := st.(type) {
 	case *ast.Select:
 		err = c.compileSelectStmt(s)

@@ -43,7 +43,7 @@ func (c *compiler) compileCompound(parent *scope, sel *ast.Select, d *dest) (*se
 		info.declTypes = append(info.declTypes, shapes[0][i].declType)
 		info.notNull = append(info.notNull, false)
 		info.affs = append(info.affs, shapes[0][i].aff)
-		info.colls = append(info.colls, shapes[0][i].coll)
+		info.colls = append(info.colls, compoundCollation(shapes, i))
 	}
 	if d.kind == destScalar && n != 1 {
 		return nil, errorf("sub-select returns %d columns - expected 1", n)
@@ -51,6 +51,9 @@ func (c *compiler) compileCompound(parent *scope, sel *ast.Select, d *dest) (*se
 	order, err := c.compoundOrderBy(parent, sel, cores, n)
 	if err != nil {
 		return nil, err
+	}
+	if d.kind == destExists {
+		order = nil // EXISTS only asks whether a row comes out
 	}
 	end := c.newLabel()
 	lsc := &scope{parent: parent}
@@ -100,9 +103,16 @@ func (c *compiler) compileCompound(parent *scope, sel *ast.Select, d *dest) (*se
 		}
 		return c.emitRow(d, r, n, lc)
 	}
+	restorePlan := c.planNode("COMPOUND QUERY")
 	if allUnionAll {
-		for _, core := range cores {
-			if _, err := c.compileCore(parent, core, nil, nil, nil, &dest{kind: destCallback, fn: func(r, _ int) error { return final(r) }}); err != nil {
+		partDest := &dest{kind: destCallback, fn: func(r, _ int) error { return final(r) }}
+		if d.kind == destExists && sel.Limit == nil {
+			// Each part answers EXISTS itself, without its values.
+			partDest = d
+		}
+		for i, core := range cores {
+			c.partLabel = compoundPartLabel(i, ops)
+			if _, err := c.compilePart(parent, core, nil, nil, nil, partDest); err != nil {
 				return nil, err
 			}
 		}
@@ -145,11 +155,13 @@ func (c *compiler) compileCompound(parent *scope, sel *ast.Select, d *dest) (*se
 		if multiset {
 			kind = destIndexSeq
 		}
-		if _, err := c.compileCore(parent, cores[0], nil, nil, nil, &dest{kind: kind, cursor: cur}); err != nil {
+		c.partLabel = compoundPartLabel(0, ops)
+		if _, err := c.compilePart(parent, cores[0], nil, nil, nil, &dest{kind: kind, cursor: cur}); err != nil {
 			return nil, err
 		}
 		for i, op := range ops {
 			core := cores[i+1]
+			c.partLabel = compoundPartLabel(i+1, ops)
 			switch op {
 			case ast.UnionAll:
 				if !multiset {
@@ -157,7 +169,7 @@ func (c *compiler) compileCompound(parent *scope, sel *ast.Select, d *dest) (*se
 					copySeq(c, cur, nc, n)
 					cur, multiset = nc, true
 				}
-				if _, err := c.compileCore(parent, core, nil, nil, nil, &dest{kind: destIndexSeq, cursor: cur}); err != nil {
+				if _, err := c.compilePart(parent, core, nil, nil, nil, &dest{kind: destIndexSeq, cursor: cur}); err != nil {
 					return nil, err
 				}
 			case ast.Union:
@@ -166,7 +178,7 @@ func (c *compiler) compileCompound(parent *scope, sel *ast.Select, d *dest) (*se
 					copyInto(cur, nc)
 					cur, multiset = nc, false
 				}
-				if _, err := c.compileCore(parent, core, nil, nil, nil, &dest{kind: destIndex, cursor: cur}); err != nil {
+				if _, err := c.compilePart(parent, core, nil, nil, nil, &dest{kind: destIndex, cursor: cur}); err != nil {
 					return nil, err
 				}
 			case ast.Except:
@@ -175,7 +187,7 @@ func (c *compiler) compileCompound(parent *scope, sel *ast.Select, d *dest) (*se
 					copyInto(cur, nc)
 					cur, multiset = nc, false
 				}
-				if _, err := c.compileCore(parent, core, nil, nil, nil, &dest{kind: destExcept, cursor: cur}); err != nil {
+				if _, err := c.compilePart(parent, core, nil, nil, nil, &dest{kind: destExcept, cursor: cur}); err != nil {
 					return nil, err
 				}
 			case ast.Intersect:
@@ -188,7 +200,7 @@ func (c *compiler) compileCompound(parent *scope, sel *ast.Select, d *dest) (*se
 					cur, multiset = sc, false
 				}
 				nc := open(false)
-				if _, err := c.compileCore(parent, core, nil, nil, nil, &dest{kind: destIntersect, cursor: cur, cursor2: nc}); err != nil {
+				if _, err := c.compilePart(parent, core, nil, nil, nil, &dest{kind: destIntersect, cursor: cur, cursor2: nc}); err != nil {
 					return nil, err
 				}
 				cur, multiset = nc, false
@@ -206,7 +218,9 @@ func (c *compiler) compileCompound(parent *scope, sel *ast.Select, d *dest) (*se
 		c.emit(vdbe.CodeNext, cur, top, 0)
 		c.place(done)
 	}
+	restorePlan()
 	if sorterCur >= 0 {
+		c.addPlan(0, "USE TEMP B-TREE FOR ORDER BY")
 		if err := c.outputSorter(sorterCur, len(order), base, n, d, lc); err != nil {
 			return nil, err
 		}
@@ -262,6 +276,18 @@ func (c *compiler) coreNames(parent *scope, core *ast.SelectCore) ([]string, err
 		out = append(out, rc.name)
 	}
 	return out, nil
+}
+
+// compoundCollation is the collation of a compound's column i, which its
+// parts compare and sort with: that of the left-most part whose column has
+// one, so that "SELECT 0 UNION SELECT nocase_col" is NOCASE.
+func compoundCollation(shapes [][]colInfo, i int) string {
+	for _, cols := range shapes {
+		if cols[i].hasColl {
+			return cols[i].coll
+		}
+	}
+	return ""
 }
 
 // compoundOrderBy resolves the ORDER BY of a compound SELECT: each term
@@ -327,4 +353,27 @@ func (c *compiler) compoundOrderBy(parent *scope, sel *ast.Select, cores []*ast.
 		out = append(out, ot)
 	}
 	return out, nil
+}
+
+// compilePart compiles one part of a compound SELECT (which flattening
+// needs to know: a part may not take a subquery's LIMIT).
+// Its plan steps hang under a node named by c.partLabel.
+func (c *compiler) compilePart(parent *scope, core *ast.SelectCore, orderBy []ast.OrderingTerm, limit, offset ast.Expr, d *dest) (*selectInfo, error) {
+	restore := c.planNode(c.partLabel)
+	defer restore()
+	c.compoundPart = true
+	return c.compileCore(parent, core, orderBy, limit, offset, d)
+}
+
+// compoundPartLabel is SQLite's plan node for part i of a compound: the
+// first is the LEFT-MOST SUBQUERY, the others are named by their
+// operator and, but for UNION ALL, the temporary b-tree it uses.
+func compoundPartLabel(i int, ops []ast.CompoundOp) string {
+	if i == 0 {
+		return "LEFT-MOST SUBQUERY"
+	}
+	if ops[i-1] == ast.UnionAll {
+		return "UNION ALL"
+	}
+	return ops[i-1].String() + " USING TEMP B-TREE"
 }

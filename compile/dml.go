@@ -21,6 +21,9 @@ type writeTarget struct {
 	// just before it is overwritten (fkey.go); fkOld.cols is 0 when none.
 	fkOld    fkRow
 	fkChange *fkChange
+	// fkNew checks the foreign keys of a single-row INSERT's new row
+	// just before it is written (fkey.go, fkSingleInsert); nil when none.
+	fkNew func() error
 }
 
 // writeTarget starts a statement that writes table name: it brings the
@@ -213,11 +216,18 @@ func (c *compiler) compileInsert(s *ast.Insert) error {
 				return err
 			}
 		}
-		if err := c.writeRow(w, rowid, cols, onError, skip, -1, true); err != nil {
+		newRow := fkRow{cols: cols, rowid: rowid}
+		single := c.noAbort && c.fkSingleInsert(t)
+		if single {
+			w.fkNew = func() error { return c.fkCheckSingleInsert(t, newRow) }
+		}
+		err := c.writeRow(w, rowid, cols, onError, skip, -1, true)
+		w.fkNew = nil
+		if err != nil {
 			return err
 		}
-		if c.fkEnabled(t) {
-			if err := c.fkCheckNew(t, fkRow{cols: cols, rowid: rowid}, nil); err != nil {
+		if !single && c.fkEnabled(t) {
+			if err := c.fkCheckNew(t, newRow, nil); err != nil {
 				return err
 			}
 		}
@@ -493,6 +503,11 @@ func (c *compiler) writeRow(w *writeTarget, rowid, cols int, onError ast.Conflic
 	}
 	if w.fkOld.cols > 0 {
 		if err := c.fkCheckOld(t, w.fkOld, w.fkChange); err != nil {
+			return err
+		}
+	}
+	if w.fkNew != nil {
+		if err := w.fkNew(); err != nil {
 			return err
 		}
 	}

@@ -4,15 +4,29 @@
 // # Pipeline
 //
 // Compile dispatches on the statement. A query is compiled core by core
-// (select.go): its FROM clause becomes sources (from.go: tables, and
-// subqueries, views and CTEs materialized into temporary tables, a
-// recursive CTE by a queue), its result columns are expanded and named as
-// SQLite names them, and its rows are produced by the nested loops of
+// (select.go): its FROM clause becomes sources (from.go: tables,
+// subqueries, views and CTEs), its result columns are expanded and named
+// as SQLite names them, and its rows are produced by the nested loops of
 // where.go and sent to a destination (the statement's result, a temporary
 // table or index, a sorter, a register for a scalar subquery). A RIGHT
 // or FULL JOIN records which right-hand rows matched and, after the main
 // loops, runs the rest of the join once more for the unmatched ones, the
 // sources to their left on NULL rows (join_right.go).
+//
+// # Subqueries in FROM
+//
+// A FROM subquery, view or CTE is, as in SQLite, flattened into the query
+// that reads it when SQLite's rules allow (flatten.go: its tables join
+// the outer loops, its WHERE the outer WHERE, and a column nobody reads
+// is never computed); a UNION ALL one read by a simple query turns that
+// query into a compound of flattened parts (flatten_compound.go).
+// Otherwise the outer WHERE terms that read only its columns are pushed
+// into it (pushdown.go), and it runs as a co-routine when it is the outer
+// loop, producing its rows only as the loop asks for them, or is
+// materialized into a temporary table (coroutine.go). A recursive CTE
+// runs a queue, a priority queue under ORDER BY (from.go). A
+// parenthesized join on the right of a RIGHT or FULL JOIN is materialized
+// as one source (join_right.go).
 //
 // Names are resolved lazily, at code generation, against a chain of
 // scopes (scope.go): the FROM sources of the current SELECT, then its
@@ -35,7 +49,9 @@
 // every column the query reads is read alone, without the table (a
 // covering index), and a single-table query whose ORDER BY an index or the
 // rowid already delivers is read in that order, forwards or backwards,
-// instead of sorted (plan_cover.go). An index is used only where SQLite
+// instead of sorted (plan_cover.go); the narrower covering index scan goes
+// inside a join, and a partial index is scanned where the query's terms
+// imply its WHERE (plan_partial.go). An index is used only where SQLite
 // would: the comparison's affinity must suit the column and its collation
 // must be the index's. Every term is still checked at the innermost level
 // it can be, so a plan can only make a query faster, never change its

@@ -22,8 +22,15 @@ type subPlan struct {
 
 // numberSelects numbers the SELECTs of a statement in the order SQLite's
 // parser completes them.
-func numberSelects(top *ast.Select) map[*ast.Select]int {
+//
+// A parenthesized join gets a number too, when the parser makes a
+// subquery of it: it joins more than one source and is not the first item
+// of its FROM clause, or has an alias or a join constraint. Its number
+// names it "(join-N)" where it is materialized (the right operand of a
+// RIGHT or FULL JOIN).
+func numberSelects(top *ast.Select) (map[*ast.Select]int, map[*ast.ParenJoin]int) {
 	ids := map[*ast.Select]int{}
+	joinIDs := map[*ast.ParenJoin]int{}
 	n := 0
 	var sel func(s *ast.Select)
 	var expr func(e ast.Expr)
@@ -48,17 +55,25 @@ func numberSelects(top *ast.Select) map[*ast.Select]int {
 	}
 	var items func(its []ast.JoinItem)
 	items = func(its []ast.JoinItem) {
-		for _, it := range its {
+		for k, it := range its {
 			switch s := it.Source.(type) {
 			case *ast.SubquerySource:
 				sel(s.Select)
 			case *ast.ParenJoin:
 				items(s.From.Items)
+				if len(s.From.Items) > 1 && (k > 0 || s.Alias.Name != "" || it.On != nil || it.Using != nil) {
+					n++
+					joinIDs[s] = n
+				}
 			}
 			expr(it.On)
 		}
 	}
 	core := func(c *ast.SelectCore) {
+		if len(c.Values) > 1 {
+			// SQLite's parser makes a SELECT of each row but the last.
+			n += len(c.Values) - 1
+		}
 		for _, row := range c.Values {
 			for _, e := range row {
 				expr(e)
@@ -99,7 +114,7 @@ func numberSelects(top *ast.Select) map[*ast.Select]int {
 		ids[s] = n
 	}
 	sel(top)
-	return ids
+	return ids, joinIDs
 }
 
 // beginSubPlan opens the plan node of the subquery c.nextSub names, if

@@ -191,6 +191,8 @@ func (c *compiler) expr(sc *scope, e ast.Expr, target int) error {
 		switch {
 		case res.literal != nil:
 			return c.expr(sc, res.literal, target)
+		case res.flat != nil && res.flat.flatNull != nil:
+			return c.flatNullExpr(sc, res, target)
 		case res.alias != nil:
 			return c.aliasExpr(sc, res.alias, target)
 		}
@@ -594,12 +596,60 @@ func (c *compiler) jumpIfFalse(sc *scope, e ast.Expr, label int) error {
 			c.emit(vdbe.CodeNotNull, r, label, 0)
 		}
 		return nil
+	case *ast.Between:
+		if c.checkRowValue(x.X, x.Low, x.High) == nil {
+			return c.jumpBetween(sc, x, label, x.Not, true)
+		}
 	}
 	r, err := c.exprReg(sc, e)
 	if err != nil {
 		return err
 	}
 	c.emit(vdbe.CodeIfNot, r, label, 1)
+	return nil
+}
+
+// jumpBetween jumps to label when e (ignoring its NOT) is true, if onTrue,
+// else when it is false, and also when it is NULL if jumpNull. As in
+// SQLite, x BETWEEN a AND b is x>=a AND x<=b with x evaluated once, and
+// the second comparison is not evaluated when the first decides: in
+// "0 BETWEEN 1 AND abs(c)", abs() never runs.
+func (c *compiler) jumpBetween(sc *scope, e *ast.Between, label int, onTrue, jumpNull bool) error {
+	rx, err := c.exprReg(sc, e.X)
+	if err != nil {
+		return err
+	}
+	low := func(code vdbe.Opcode, to int, jumpNull bool) error {
+		rl, err := c.exprReg(sc, e.Low)
+		if err != nil {
+			return err
+		}
+		return c.compareRegs(sc, code, e.X, e.Low, rx, rl, to, false, jumpNull)
+	}
+	high := func(code vdbe.Opcode, to int, jumpNull bool) error {
+		rh, err := c.exprReg(sc, e.High)
+		if err != nil {
+			return err
+		}
+		return c.compareRegs(sc, code, e.X, e.High, rx, rh, to, false, jumpNull)
+	}
+	if !onTrue {
+		// False when either comparison is.
+		if err := low(vdbe.CodeLt, label, jumpNull); err != nil {
+			return err
+		}
+		return high(vdbe.CodeGt, label, jumpNull)
+	}
+	// True when both are: a false (or, when NULL does not jump, a NULL)
+	// first comparison skips the second.
+	skip := c.newLabel()
+	if err := low(vdbe.CodeLt, skip, !jumpNull); err != nil {
+		return err
+	}
+	if err := high(vdbe.CodeLe, label, jumpNull); err != nil {
+		return err
+	}
+	c.place(skip)
 	return nil
 }
 
@@ -636,6 +686,10 @@ func (c *compiler) jumpIfTrue(sc *scope, e ast.Expr, label int, jumpNull bool) e
 			c.emit(vdbe.CodeIsNull, r, label, 0)
 		}
 		return nil
+	case *ast.Between:
+		if c.checkRowValue(x.X, x.Low, x.High) == nil {
+			return c.jumpBetween(sc, x, label, !x.Not, jumpNull)
+		}
 	}
 	r, err := c.exprReg(sc, e)
 	if err != nil {

@@ -470,8 +470,49 @@ func (c *compiler) fkCheckNew(t *schema.Table, row fkRow, ch *fkChange) error {
 	return nil
 }
 
+// fkSingleInsert reports whether an INSERT of one row into t (no
+// triggers, no REPLACE) can check its foreign keys as SQLite does for
+// that case: before the write, failing at once when the new row has no
+// parent. A new parent row can neither cause nor repair an immediate
+// violation of its children, so nothing is counted and the statement
+// cannot fail after its first write: it needs no statement savepoint.
+// Deferred constraints, which count until COMMIT, and self-referencing
+// ones (the row may be its own parent) keep the counting path.
+func (c *compiler) fkSingleInsert(t *schema.Table) bool {
+	if !c.env.ForeignKeys {
+		return false
+	}
+	for _, f := range ForeignKeys(t) {
+		if c.fkDeferred(f) || strings.EqualFold(f.Parent, t.Name) {
+			return false
+		}
+	}
+	for _, f := range c.fkReferences(t) {
+		if c.fkDeferred(f) {
+			return false
+		}
+	}
+	return true
+}
+
+// fkCheckSingleInsert emits fkSingleInsert's checks of the new row,
+// after its other constraints and before it is written.
+func (c *compiler) fkCheckSingleInsert(t *schema.Table, row fkRow) error {
+	for _, f := range ForeignKeys(t) {
+		pk, err := c.fkParent(f)
+		if err != nil {
+			return err
+		}
+		if err := c.fkLookupParent(f, pk, row, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // fkLookupParent adds incr to f's counter when the child key in row is
-// not NULL and has no parent row.
+// not NULL and has no parent row; with incr 0 it fails the statement
+// instead (fkSingleInsert).
 func (c *compiler) fkLookupParent(f *ForeignKey, pk *parentKey, row fkRow, incr int) error {
 	ok := c.newLabel()
 	for _, ci := range f.From {
@@ -506,7 +547,11 @@ func (c *compiler) fkLookupParent(f *ForeignKey, pk *parentKey, row fkRow, incr 
 		c.emitP4(vdbe.CodeFound, cur, ok, key, vdbe.P4{Int: int64(n)})
 	}
 	c.place(violation)
-	c.fkIncr(f, incr)
+	if incr == 0 {
+		c.halt(resultcode.ConstraintForeignKey, ast.ConflictAbort, fkError)
+	} else {
+		c.fkIncr(f, incr)
+	}
 	c.place(ok)
 	return nil
 }

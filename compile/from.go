@@ -19,6 +19,11 @@ type cteDef struct {
 	recursive bool
 	curRegs   int
 	shape     []colInfo
+	// materialize: AS MATERIALIZED, or used more than once; such a CTE
+	// is never flattened nor a co-routine. mat is its materialization,
+	// shared by every use (coroutine.go).
+	materialize bool
+	mat         *sharedMat
 }
 
 func (c *compiler) pushWith(w *ast.With) (func(), error) {
@@ -28,6 +33,16 @@ func (c *compiler) pushWith(w *ast.With) (func(), error) {
 	m := map[string]*cteDef{}
 	for _, cte := range w.CTEs {
 		d := &cteDef{name: cte.Name.Name, sel: cte.Select}
+		if c.tableRefs == nil {
+			c.tableRefs = countTableRefs(c.root)
+		}
+		uses := c.tableRefs[lower(d.name)]
+		if w.Recursive {
+			// A recursive CTE's references to itself are not uses.
+			uses -= countTableRefs(cte.Select)[lower(d.name)]
+		}
+		d.materialize = cte.Materialized == ast.Materialized ||
+			cte.Materialized != ast.NotMaterialized && uses > 1
 		for _, col := range cte.Columns {
 			d.cols = append(d.cols, col.Name)
 		}
@@ -90,10 +105,17 @@ func (c *compiler) addJoinItems(sc *scope, items []ast.JoinItem, out *[]*source)
 			}
 			name := s.Alias.Name
 			if name == "" {
-				name = fmt.Sprintf("(subquery-%d)", c.nCur)
+				name = fmt.Sprintf("(subquery-%d)", c.selIDs[s.Select])
 			}
 			src = &source{name: name, sub: s.Select, cols: cols}
 		case *ast.ParenJoin:
+			if item.Join.Right && len(s.From.Items) > 1 {
+				var err error
+				if src, err = c.nestedJoinSource(sc, s); err != nil {
+					return err
+				}
+				break
+			}
 			if err := c.addJoinItems(sc, s.From.Items, out); err != nil {
 				return err
 			}
@@ -119,6 +141,7 @@ func (c *compiler) addJoinItems(sc *scope, items []ast.JoinItem, out *[]*source)
 		}
 		j := item.Join
 		right.left = j.Left
+		right.cross = j.Cross
 		if j.Right {
 			if err := markRightJoin(*out, first, j.Left); err != nil {
 				return err
@@ -288,6 +311,7 @@ func (c *compiler) selectShape(parent *scope, sel *ast.Select) ([]colInfo, error
 		for _, rc := range rcs {
 			ci := colInfo{name: rc.name, aff: c.exprAffinity(sc, rc.expr)}
 			ci.coll, _ = c.exprCollation(sc, rc.expr)
+			ci.hasColl = c.hasCollation(sc, rc.expr)
 			ci.declType = c.declType(sc, rc.expr)
 			cols = append(cols, ci)
 		}
@@ -311,8 +335,14 @@ func (c *compiler) expandColumns(sc *scope, core *ast.SelectCore) ([]resultCol, 
 	for _, rc := range core.Columns {
 		if rc.Star {
 			matched := false
-			for _, src := range sc.srcs {
-				if rc.Table.Name != "" && !strings.EqualFold(rc.Table.Name, src.name) {
+			for _, src := range sc.named() {
+				if src.nested != nil {
+					if c.expandNested(src, rc.Table.Name, &out) {
+						matched = true
+					}
+					continue
+				}
+				if src.hidden || rc.Table.Name != "" && !strings.EqualFold(rc.Table.Name, src.name) {
 					continue
 				}
 				matched = true
@@ -352,6 +382,9 @@ func (c *compiler) expandColumns(sc *scope, core *ast.SelectCore) ([]resultCol, 
 func (c *compiler) columnName(sc *scope, e ast.Expr, text string) string {
 	if ref, ok := e.(*ast.ColumnRef); ok {
 		res, err := c.resolve(sc, ref, false)
+		if err == nil && res.flat != nil {
+			return res.flat.cols[res.col].name
+		}
 		if err == nil && res.src != nil {
 			if res.col < 0 {
 				if res.src.table != nil && res.src.table.RowidAlias >= 0 {
@@ -373,6 +406,9 @@ func (c *compiler) declType(sc *scope, e ast.Expr) string {
 		return ""
 	}
 	res, err := c.resolve(sc, ref, false)
+	if err == nil && res.flat != nil {
+		return res.flat.cols[res.col].declType
+	}
 	if err != nil || res.src == nil {
 		return ""
 	}
@@ -391,6 +427,9 @@ func (c *compiler) notNull(sc *scope, e ast.Expr) bool {
 		return false
 	}
 	res, err := c.resolve(sc, ref, false)
+	if err == nil && res.flat != nil {
+		return res.flat.cols[res.col].notNull
+	}
 	if err != nil || res.src == nil {
 		return false
 	}
@@ -425,17 +464,20 @@ func coreRefersTo(core *ast.SelectCore, name string) bool {
 	return walk(core.From.Items)
 }
 
-// materializeRecursive fills the table of a recursive CTE: the rows of
-// the initial parts go to a queue and to the result; each row taken from
-// the queue runs the recursive parts, whose rows are queued in turn, until
-// the queue is empty (or LIMIT rows were produced). With UNION, rows
-// already produced are not produced again.
-func (c *compiler) materializeRecursive(src *source) error {
+// recursiveCTE produces the rows of a recursive CTE as SQLite does
+// (lang_with.html): the rows of the initial parts go to a queue; each row
+// taken from the queue is added to the table (unless OFFSET still skips
+// it) and runs the recursive parts, whose rows are queued in turn, until
+// the queue is empty or LIMIT rows were added. The queue is first in,
+// first out, or, with an ORDER BY, a priority queue that yields its
+// smallest row first. With UNION, a row already queued once is not queued
+// again.
+//
+// emit sends each row added (in registers r..) to the table or, for a
+// co-routine, to the loop reading it.
+func (c *compiler) recursiveCTE(src *source, emit func(r int)) error {
 	d := src.subCTE
 	sel := d.sel
-	if sel.OrderBy != nil {
-		return errorf("ORDER BY in a recursive query is not supported yet")
-	}
 	cores := []*ast.SelectCore{sel.Core}
 	var unionDistinct bool
 	for _, cp := range sel.Compounds {
@@ -445,9 +487,38 @@ func (c *compiler) materializeRecursive(src *source) error {
 		}
 	}
 	n := len(src.cols)
-	c.emit(vdbe.CodeOpenEphemeral, src.cursor, n, 0)
+	var order []orderTerm
+	if len(sel.OrderBy) > 0 {
+		var err error
+		if order, err = c.compoundOrderBy(nil, sel, cores, n); err != nil {
+			return err
+		}
+	}
+	// The queue: a table read in rowid order, or an index on the ORDER BY
+	// keys, then a sequence number (ties keep their arrival order), then
+	// the row.
 	queue := c.cursor()
-	c.emit(vdbe.CodeOpenEphemeral, queue, n, 0)
+	nKey := 0
+	if order != nil {
+		nKey = len(order) + 1
+		var colls []string
+		var desc []bool
+		for _, o := range order {
+			coll := o.coll
+			if coll == "" {
+				coll = src.cols[o.result].coll
+			}
+			colls = append(colls, coll)
+			desc = append(desc, o.desc)
+		}
+		ki, err := c.keyInfo(append(colls, ""), append(desc, false))
+		if err != nil {
+			return err
+		}
+		c.emitP4(vdbe.CodeOpenEphemeral, queue, nKey+n, 0, vdbe.P4{KeyInfo: ki})
+	} else {
+		c.emit(vdbe.CodeOpenEphemeral, queue, n, 0)
+	}
 	distinct := -1
 	if unionDistinct {
 		distinct = c.cursor()
@@ -462,14 +533,11 @@ func (c *compiler) materializeRecursive(src *source) error {
 		c.emitP4(vdbe.CodeOpenEphemeral, distinct, n, 0, vdbe.P4{KeyInfo: ki})
 	}
 	done := c.newLabel()
-	lc, err := c.setupLimit(&scope{}, sel.Limit, nil, done)
+	lc, err := c.setupLimit(&scope{}, sel.Limit, sel.Offset, done)
 	if err != nil {
 		return err
 	}
-	if sel.Offset != nil {
-		return errorf("OFFSET in a recursive query is not supported yet")
-	}
-	addRow := func(base, _ int) error {
+	enqueue := func(base, _ int) error {
 		skip := c.newLabel()
 		rec := c.reg()
 		if distinct >= 0 {
@@ -477,50 +545,83 @@ func (c *compiler) materializeRecursive(src *source) error {
 			c.emit(vdbe.CodeMakeRecord, base, n, rec)
 			c.emit(vdbe.CodeIdxInsert, distinct, rec, 0)
 		}
-		c.emit(vdbe.CodeMakeRecord, base, n, rec)
-		id := c.reg()
-		c.emit(vdbe.CodeNewRowid, queue, id, 0)
-		c.emit(vdbe.CodeInsert, queue, rec, id)
-		c.emit(vdbe.CodeNewRowid, src.cursor, id, 0)
-		c.emit(vdbe.CodeInsert, src.cursor, rec, id)
-		if lc.limit != 0 {
-			c.emit(vdbe.CodeDecrJumpZero, lc.limit, done, 0)
+		if order != nil {
+			key := c.regs(nKey + n)
+			for i, o := range order {
+				c.emit(vdbe.CodeCopy, base+o.result, key+i, 1)
+			}
+			c.emit(vdbe.CodeSequence, queue, key+len(order), 0)
+			c.emit(vdbe.CodeCopy, base, key+nKey, n)
+			c.emit(vdbe.CodeMakeRecord, key, nKey+n, rec)
+			c.emit(vdbe.CodeIdxInsert, queue, rec, 0)
+		} else {
+			c.emit(vdbe.CodeMakeRecord, base, n, rec)
+			id := c.reg()
+			c.emit(vdbe.CodeNewRowid, queue, id, 0)
+			c.emit(vdbe.CodeInsert, queue, rec, id)
 		}
 		c.place(skip)
 		return nil
 	}
 	d.building = true
 	defer func() { d.building = false; d.curRegs = 0 }()
-	for _, core := range cores {
-		if coreRefersTo(core, d.name) {
-			continue
+	// compileParts compiles the initial (recursive: the recursive) parts,
+	// under SQLite's plan nodes.
+	compileParts := func(recursive bool, label string) error {
+		var parts []*ast.SelectCore
+		var ops []ast.CompoundOp
+		for i, core := range cores {
+			if coreRefersTo(core, d.name) == recursive {
+				parts = append(parts, core)
+				if len(parts) > 1 {
+					ops = append(ops, sel.Compounds[i-1].Op)
+				}
+			}
 		}
-		info, err := c.compileCore(nil, core, nil, nil, nil, &dest{kind: destCallback, fn: addRow})
-		if err != nil {
-			return err
+		restore := c.planNode(label)
+		defer restore()
+		if len(parts) > 1 {
+			restoreC := c.planNode("COMPOUND QUERY")
+			defer restoreC()
 		}
-		if len(info.names) != n {
-			return errorf("SELECTs to the left and right of UNION do not have the same number of result columns")
+		for i, core := range parts {
+			restoreP := func() {}
+			if len(parts) > 1 {
+				restoreP = c.planNode(compoundPartLabel(i, ops))
+			}
+			info, err := c.compileCore(nil, core, nil, nil, nil, &dest{kind: destCallback, fn: enqueue})
+			restoreP()
+			if err != nil {
+				return err
+			}
+			if len(info.names) != n {
+				return errorf("SELECTs to the left and right of UNION do not have the same number of result columns")
+			}
 		}
+		return nil
+	}
+	if err := compileParts(false, "SETUP"); err != nil {
+		return err
 	}
 	d.curRegs = c.regs(n)
 	top := c.addr()
 	c.emit(vdbe.CodeRewind, queue, done, 0)
 	for i := 0; i < n; i++ {
-		c.emit(vdbe.CodeColumn, queue, i, d.curRegs+i)
+		c.emit(vdbe.CodeColumn, queue, nKey+i, d.curRegs+i)
 	}
 	c.emit(vdbe.CodeDelete, queue, 0, 0)
-	for _, core := range cores {
-		if !coreRefersTo(core, d.name) {
-			continue
-		}
-		info, err := c.compileCore(nil, core, nil, nil, nil, &dest{kind: destCallback, fn: addRow})
-		if err != nil {
-			return err
-		}
-		if len(info.names) != n {
-			return errorf("SELECTs to the left and right of UNION do not have the same number of result columns")
-		}
+	// The row taken joins the table, after OFFSET rows, up to LIMIT rows.
+	recurse := c.newLabel()
+	if lc.offset != 0 {
+		c.emit(vdbe.CodeIfPos, lc.offset, recurse, 1)
+	}
+	emit(d.curRegs)
+	if lc.limit != 0 {
+		c.emit(vdbe.CodeDecrJumpZero, lc.limit, done, 0)
+	}
+	c.place(recurse)
+	if err := compileParts(true, "RECURSIVE STEP"); err != nil {
+		return err
 	}
 	c.emit(vdbe.CodeGoto, 0, top, 0)
 	c.place(done)

@@ -1,6 +1,9 @@
 package compile
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/wrendb/wren/parser/ast"
 	"github.com/wrendb/wren/vdbe"
 )
@@ -154,6 +157,9 @@ func (c *compiler) unmatchedRightRows(sc *scope, levels []planLevel, terms []*wt
 		}
 		saved := s.cover
 		s.cover = nil
+		restore := c.planNode("RIGHT-JOIN " + s.name)
+		c.addPlan(0, "SCAN "+s.name)
+		restore()
 		done, next := c.newLabel(), c.newLabel()
 		c.emit(vdbe.CodeRewind, s.cursor, done, 0)
 		top := c.addr()
@@ -183,4 +189,56 @@ func (c *compiler) unmatchedRightRows(sc *scope, levels []planLevel, terms []*wt
 		s.cover = saved
 	}
 	return nil
+}
+
+// nestedJoinSource makes a parenthesized join that is the right operand of
+// a RIGHT or FULL JOIN one source, as SQLite does: a subquery of all its
+// columns, materialized and named "(join-N)" (or by its alias), whose
+// columns its tables' names still reach.
+func (c *compiler) nestedJoinSource(sc *scope, pj *ast.ParenJoin) (*source, error) {
+	isc := &scope{parent: sc.parent}
+	inner, err := c.buildSources(isc, pj.From, nil)
+	if err != nil {
+		return nil, err
+	}
+	name := pj.Alias.Name
+	if name == "" {
+		name = fmt.Sprintf("(join-%d)", c.joinIDs[pj])
+	}
+	src := &source{name: name}
+	for _, is := range inner {
+		for _, col := range is.cols {
+			if col.merged {
+				continue // SELECT * shows a USING column once
+			}
+			src.cols = append(src.cols, colInfo{name: col.name, aff: col.aff, coll: col.coll, declType: col.declType})
+			src.nested = append(src.nested, is.name)
+		}
+	}
+	src.sub = &ast.Select{Core: &ast.SelectCore{Columns: []ast.ResultColumn{{Star: true}}, From: pj.From}}
+	return src, nil
+}
+
+// expandNested appends the columns of nested-join source src that a * or
+// table.* (table: the name written, or "") selects.
+func (c *compiler) expandNested(src *source, table string, out *[]resultCol) bool {
+	matched := false
+	for ci, col := range src.cols {
+		if table != "" && !strings.EqualFold(table, src.name) && !strings.EqualFold(table, src.nested[ci]) {
+			continue
+		}
+		if col.merged && table == "" {
+			continue
+		}
+		matched = true
+		var e ast.Expr = &ast.ColumnRef{Table: ast.Ident{Name: src.nested[ci]}, Column: ast.Ident{Name: col.name}}
+		if strings.EqualFold(table, src.name) {
+			e = &ast.ColumnRef{Table: ast.Ident{Name: src.name}, Column: ast.Ident{Name: col.name}}
+		}
+		if co := src.coalesce[ci]; co != nil {
+			e = co
+		}
+		*out = append(*out, resultCol{name: col.name, expr: e})
+	}
+	return matched
 }

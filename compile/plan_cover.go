@@ -24,17 +24,39 @@ import (
 // errs on the side of the table.
 
 // usedNames collects the lower-cased identifiers that appear in exprs.
+//
+// It also records how each name is written, so that a join's sources can
+// tell their columns apart: "q.name" for a name qualified by q (the last
+// qualifier of schema.table.column), ".name" for a bare one, and the
+// qualifiedKey marker. covers reads a column of source s as used when it
+// appears bare or qualified by s's name.
 func usedNames(exprs []ast.Expr) map[string]bool {
-	names := map[string]bool{}
+	names := map[string]bool{qualifiedKey: true}
 	for _, e := range exprs {
 		if e == nil {
 			continue
 		}
 		text := ast.String(e)
 		start := -1
+		// qualifier is the word written just before a ".", which
+		// qualifies the word right after it.
+		qualifier, last, lastEnd := "", "", -1
+		record := func(name string, begin, end int) {
+			name = strings.ToLower(name)
+			names[name] = true
+			if qualifier != "" && begin == lastEnd+1 && text[lastEnd] == '.' {
+				names[qualifier+"."+name] = true
+			} else {
+				names["."+name] = true
+			}
+			qualifier, last, lastEnd = "", name, end
+			if end < len(text) && text[end] == '.' {
+				qualifier = last
+			}
+		}
 		flush := func(end int) {
 			if start >= 0 {
-				names[strings.ToLower(text[start:end])] = true
+				record(text[start:end], start, end)
 				start = -1
 			}
 		}
@@ -45,7 +67,7 @@ func usedNames(exprs []ast.Expr) map[string]bool {
 				// "c""q", [with space], `x`.
 				flush(i)
 				name, end := quotedIdent(text, i+1, closer)
-				names[strings.ToLower(name)] = true
+				record(name, i, end+1)
 				i = end
 				continue
 			}
@@ -62,6 +84,11 @@ func usedNames(exprs []ast.Expr) map[string]bool {
 	}
 	return names
 }
+
+// qualifiedKey marks a usedNames map that also records how each name is
+// qualified; without it (a map of resolved column names) covers goes by
+// the bare names alone.
+const qualifiedKey = "\x00qualified"
 
 // identQuotes maps the characters that open a quoted identifier to the
 // ones that close it.
@@ -102,6 +129,9 @@ func coreNames(sc *scope, core *ast.SelectCore, rcs []resultCol, order []orderTe
 	for _, s := range sc.srcs {
 		exprs = append(exprs, s.on)
 	}
+	for _, s := range sc.flats {
+		exprs = append(exprs, s.flat...)
+	}
 	if len(core.Windows) > 0 {
 		// Named window definitions read columns too; they are not
 		// expressions to print, so give up covering.
@@ -110,14 +140,25 @@ func coreNames(sc *scope, core *ast.SelectCore, rcs []resultCol, order []orderTe
 	return usedNames(exprs)
 }
 
-// covers reports whether ix holds every column of s named in names.
+// covers reports whether ix holds every column of s named in names, and
+// holds every row (it is not a partial index).
 func covers(s *source, ix *schema.Index, names map[string]bool) bool {
-	if names == nil || s.table == nil || ix.Partial != nil {
+	return ix.Partial == nil && coversColumns(s, ix, names)
+}
+
+// coversColumns reports whether ix holds every column of s named in names.
+func coversColumns(s *source, ix *schema.Index, names map[string]bool) bool {
+	if names == nil || s.table == nil {
 		return false
 	}
+	qualified := names[qualifiedKey]
 	for ci, col := range s.cols {
-		if ci == s.table.RowidAlias || !names[strings.ToLower(col.name)] {
+		name := strings.ToLower(col.name)
+		if ci == s.table.RowidAlias || !names[name] {
 			continue
+		}
+		if qualified && !names["."+name] && !names[strings.ToLower(s.name)+"."+name] {
+			continue // only another source's column of that name is read
 		}
 		if indexPos(ix, ci) < 0 {
 			return false
@@ -187,7 +228,7 @@ func (c *compiler) orderColumn(sc *scope, s *source, o orderTerm) (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	res, err := c.resolve(sc, ref, false)
+	res, err := c.resolveColumn(sc, ref, false)
 	if err != nil || res.src != s || res.outer || res.alias != nil || res.literal != nil {
 		return 0, false
 	}
@@ -313,9 +354,9 @@ func (c *compiler) planOrder(sc *scope, l *planLevel) bool {
 
 // planCovering marks an index access covering when the index holds every
 // column the query reads, and turns a full table scan into a scan of the
-// narrowest covering index when its rows are estimated narrower than the
-// table's, as SQLite decides (plan_width.go).
-func (c *compiler) planCovering(sc *scope, l *planLevel) {
+// covering index SQLite would find cheaper (plan_width.go): one with
+// narrower rows, or a partial index whose WHERE the terms imply.
+func (c *compiler) planCovering(sc *scope, l *planLevel, terms []*wterm) {
 	s := sc.srcs[l.src]
 	if s.table == nil || s.regBase > 0 || sc.usedCols == nil {
 		return
@@ -328,16 +369,7 @@ func (c *compiler) planCovering(sc *scope, l *planLevel) {
 		if a.reverse || a.ordered {
 			return
 		}
-		var best *schema.Index
-		for _, ix := range s.usableIndexes() {
-			if !covers(s, ix, sc.usedCols) || !narrowerThanTable(s.table, ix) {
-				continue
-			}
-			if best == nil || indexWidth(s.table, ix) < indexWidth(s.table, best) {
-				best = ix
-			}
-		}
-		if best != nil {
+		if best, _ := c.bestCoveringScan(sc, l.src, terms); best != nil {
 			*a = access{kind: accessIndex, ix: best, covering: true, cost: a.cost}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/wrendb/wren/parser/ast"
+	"github.com/wrendb/wren/schema"
 	"github.com/wrendb/wren/vdbe"
 )
 
@@ -33,6 +34,23 @@ func (c *compiler) analyzeIn(sc *scope, t *wterm, e *ast.In, colOf func(ast.Expr
 		t.cons = append(t.cons, cons{src: s, col: col, op: ast.OpEq, term: e, left: e.X, in: e})
 		return
 	}
+	if len(e.List) == 1 && hasColumnRef(e.List[0]) {
+		// "x IN (y)" with y reading other sources is a join constraint
+		// on the column x: an equality under x's own affinity and
+		// collation (cons.inOne). The term itself is still checked on
+		// every row.
+		item := e.List[0]
+		if _, isRow := item.(*ast.Row); isRow || hasSubquery(item) {
+			return
+		}
+		om := c.termMask(sc, item)
+		src := sc.srcs[s]
+		if om&(1<<uint(s)) == 0 && col >= 0 && src.table != nil && col != src.table.RowidAlias {
+			t.cons = append(t.cons, cons{src: s, col: col, op: ast.OpEq, other: item, omask: om,
+				term: &ast.Binary{Op: ast.OpEq, X: e.X, Y: item}, left: e.X, inOne: true})
+		}
+		return
+	}
 	for _, item := range e.List {
 		// The list is built once per execution, so its values must not
 		// depend on any row: a column of this query or of an enclosing
@@ -56,6 +74,9 @@ func inCost(k cons) float64 {
 // an enclosing query: none of the names it uses is a column, a table, an
 // alias or a rowid name there. (A false "no" only loses a lookup.)
 func (c *compiler) surelyUncorrelated(sc *scope, sel *ast.Select) bool {
+	if c.selfContained(sel) {
+		return true
+	}
 	names := usedNames([]ast.Expr{&ast.Subquery{Select: sel}})
 	for _, n := range []string{"rowid", "oid", "_rowid_"} {
 		if names[n] {
@@ -63,7 +84,7 @@ func (c *compiler) surelyUncorrelated(sc *scope, sel *ast.Select) bool {
 		}
 	}
 	for s := sc; s != nil; s = s.parent {
-		for _, src := range s.srcs {
+		for _, src := range append(s.srcs, s.flats...) {
 			if names[lower(src.name)] {
 				return false
 			}
@@ -229,4 +250,76 @@ func (c *compiler) inSubqueryLoop(sc *scope, s *source, k *cons, coll string, ep
 		c.emit(vdbe.CodeNext, eph, top, 0)
 		c.place(outer)
 	}, nil
+}
+
+// selfContained reports whether every column reference of sel, a simple
+// SELECT from tables, resolves to one of its own tables, as name
+// resolution would find it there before looking outside: then it reads
+// nothing of an enclosing query, even when it names the same tables and
+// columns ("c0 IN (SELECT total(c0) FROM t0)"). Anything it cannot be
+// sure of (a view, a CTE, a nested subquery, a window, a name that is not
+// a column of its tables) answers false.
+func (c *compiler) selfContained(sel *ast.Select) bool {
+	core := sel.Core
+	if sel.With != nil || len(sel.Compounds) > 0 || core == nil || core.Values != nil || core.From == nil || len(core.Windows) > 0 {
+		return false
+	}
+	tables := map[string]*schema.Table{} // by alias or name
+	columns := map[string]bool{"rowid": true, "oid": true, "_rowid_": true}
+	exprs := []ast.Expr{core.Where, core.Having, sel.Limit, sel.Offset}
+	for _, item := range core.From.Items {
+		tn, ok := item.Source.(*ast.TableName)
+		if !ok || tn.HasArgs || tn.Name.Schema.Name != "" || c.lookupCTE(tn.Name.Name.Name) != nil {
+			return false
+		}
+		t := c.sch.Table(tn.Name.Name.Name)
+		if t == nil {
+			return false // a view, or no such table
+		}
+		name := tn.Name.Name.Name
+		if tn.Alias.Name != "" {
+			name = tn.Alias.Name
+		}
+		tables[lower(name)] = t
+		for _, col := range t.Columns {
+			columns[lower(col.Name)] = true
+		}
+		exprs = append(exprs, item.On)
+	}
+	for _, rc := range core.Columns {
+		exprs = append(exprs, rc.Expr)
+	}
+	exprs = append(exprs, core.GroupBy...)
+	for _, o := range sel.OrderBy {
+		exprs = append(exprs, o.Expr)
+	}
+	ok := true
+	for _, e := range exprs {
+		walkExpr(e, func(x ast.Expr) bool {
+			switch x := x.(type) {
+			case *ast.Subquery, *ast.Exists:
+				ok = false
+			case *ast.In:
+				ok = ok && x.Select == nil && x.Table == nil
+			case *ast.FuncCall:
+				ok = ok && x.Over == nil && x.OverName == nil && len(x.OrderBy) == 0
+			case *ast.ColumnRef:
+				col := lower(x.Column.Name)
+				switch {
+				case x.Schema.Name != "":
+					ok = false
+				case x.Table.Name != "":
+					t := tables[lower(x.Table.Name)]
+					ok = ok && t != nil && (t.ColumnIndex(col) >= 0 || col == "rowid" || col == "oid" || col == "_rowid_")
+				default:
+					ok = ok && columns[col]
+				}
+			}
+			return ok
+		})
+		if !ok {
+			return false
+		}
+	}
+	return true
 }

@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"math"
 	"strings"
 
 	"github.com/wrendb/wren/schema"
@@ -111,4 +112,64 @@ func logEst(x uint64) int {
 // rows than scanning its table.
 func narrowerThanTable(t *schema.Table, ix *schema.Index) bool {
 	return logEst(uint64(indexWidth(t, ix))*4) < logEst(uint64(tableWidth(t))*4)
+}
+
+// bestCoveringScan is the covering index SQLite would scan instead of
+// source si's table, and its cost relative to the table scan (0 when
+// there is none). SQLite costs a full scan of the table at 16 plus the
+// rows, and of an index at 1+15*szIdx/szTab, in its logarithmic units
+// where 10 doubles; a partial index, whose WHERE the terms must imply,
+// is assumed to hold half the rows (10 less). Among equal costs the
+// narrower index wins, then the first.
+func (c *compiler) bestCoveringScan(sc *scope, si int, terms []*wterm) (*schema.Index, int) {
+	s := sc.srcs[si]
+	if s.table == nil || s.regBase > 0 || sc.usedCols == nil {
+		return nil, 0
+	}
+	var best *schema.Index
+	bestRun, bestWidth := 0, 0
+	tab := logEst(uint64(tableWidth(s.table)) * 4)
+	for _, ix := range s.usableIndexes() {
+		if !coversColumns(s, ix, sc.usedCols) {
+			continue
+		}
+		width := indexWidth(s.table, ix)
+		run := 1 + 15*logEst(uint64(width)*4)/tab
+		if ix.Partial != nil {
+			if !c.partialIndexImplied(sc, si, ix, terms) {
+				continue
+			}
+			run -= 10
+		} else if !narrowerThanTable(s.table, ix) {
+			continue
+		}
+		if run >= 16 {
+			continue
+		}
+		if best == nil || run < bestRun || (run == bestRun && width < bestWidth) {
+			best, bestRun, bestWidth = ix, run, width
+		}
+	}
+	if best == nil {
+		return nil, 0
+	}
+	return best, bestRun - 16
+}
+
+// coveringScan is how much cheaper a full scan of source si is, per row
+// and in rows produced, when planCovering reads it from a covering index
+// instead: a partial index is assumed to hold half the rows.
+func (c *compiler) coveringScan(sc *scope, si int, a access, terms []*wterm) (run, rows float64) {
+	if a.kind != accessScan {
+		return 1, 1
+	}
+	best, delta := c.bestCoveringScan(sc, si, terms)
+	if best == nil {
+		return 1, 1
+	}
+	rows = 1
+	if best.Partial != nil {
+		rows = 0.5
+	}
+	return math.Pow(2, float64(delta)/10), rows
 }

@@ -15,6 +15,11 @@ type colInfo struct {
 	coll     string
 	declType string
 	notNull  bool
+	// hasColl says the column has a collation at all, as SQLite sees it:
+	// a table column or an explicit COLLATE, not a constant or most
+	// expressions. A compound takes each column's collation from the
+	// left-most part that has one.
+	hasColl bool
 	// merged marks the right-hand copy of a USING/NATURAL join column:
 	// unqualified references and * skip it.
 	merged bool
@@ -63,6 +68,25 @@ type source struct {
 	// planner may use (usableIndexes).
 	notIndexed bool
 	indexedBy  string
+
+	// hidden marks a source of a flattened subquery: it joins the loops of
+	// the outer query, but only the subquery's bound references name it.
+	// flat, on the flattened subquery's own source, holds its result
+	// expressions: that source has no loop of its own (flatten.go).
+	hidden bool
+	flat   []ast.Expr
+	// flatNull is the source whose NULL row (a LEFT JOIN that matched
+	// nothing) makes every expression of flat NULL.
+	flatNull *source
+	// nested, for a parenthesized join read as one materialized source
+	// (the right operand of a RIGHT or FULL JOIN), names the table of
+	// each column (join_right.go).
+	nested []string
+	// co is set while a subquery runs as a co-routine (coroutine.go).
+	co *coroutine
+	// cross marks the right operand of a CROSS JOIN, which keeps the
+	// FROM order.
+	cross bool
 }
 
 func (s *source) hasRowid() bool { return s.table != nil || s.sub != nil }
@@ -92,6 +116,20 @@ type scope struct {
 	usedCols  map[string]bool
 	orderHint []orderTerm
 	ordered   bool
+
+	// visible, when set, are the sources names can see, in FROM order:
+	// srcs then also holds the hidden sources of flattened subqueries in
+	// their place, and flats lists those subqueries (flatten.go).
+	visible []*source
+	flats   []*source
+}
+
+// named returns the sources names can see.
+func (s *scope) named() []*source {
+	if s.visible != nil {
+		return s.visible
+	}
+	return s.srcs
 }
 
 type resultCol struct {
@@ -109,6 +147,12 @@ type resolved struct {
 	alias ast.Expr
 	// literal is set for the double-quoted-string fallback.
 	literal *ast.Literal
+	// flat is set, with col, when the name is a column of a flattened
+	// subquery: alias is then its expression.
+	flat *source
+	// pushed is set when alias is a subquery's column expression that an
+	// outer WHERE term pushed into the subquery reads (pushdown.go).
+	pushed bool
 }
 
 func (s *source) columnIndex(name string) int {
@@ -130,6 +174,9 @@ func (s *source) rowidColumn() int {
 // resolve finds what ref names, searching sc, then the result aliases,
 // then enclosing scopes.
 func (c *compiler) resolve(sc *scope, ref *ast.ColumnRef, allowAlias bool) (resolved, error) {
+	if b, ok := c.bound[ref]; ok {
+		return c.resolveBound(sc, b), nil
+	}
 	name := ref.Column.Name
 	tbl := ref.Table.Name
 	for s := sc; s != nil; s = s.parent {
@@ -137,7 +184,27 @@ func (c *compiler) resolve(sc *scope, ref *ast.ColumnRef, allowAlias bool) (reso
 		col := 0
 		matches := 0
 		tableMatched := false
-		for _, src := range s.srcs {
+		for _, src := range s.named() {
+			if src.hidden {
+				continue
+			}
+			if src.nested != nil {
+				// A parenthesized join: its columns keep their tables' names.
+				for ci := range src.cols {
+					if !strings.EqualFold(src.cols[ci].name, name) || src.cols[ci].merged && tbl == "" {
+						continue
+					}
+					if tbl != "" && !strings.EqualFold(src.name, tbl) && !strings.EqualFold(src.nested[ci], tbl) {
+						continue
+					}
+					tableMatched = true
+					matches++
+					if found == nil {
+						found, col = src, ci
+					}
+				}
+				continue
+			}
 			if tbl != "" && !strings.EqualFold(src.name, tbl) {
 				continue
 			}
@@ -160,6 +227,9 @@ func (c *compiler) resolve(sc *scope, ref *ast.ColumnRef, allowAlias bool) (reso
 			return resolved{}, errorf("ambiguous column name: %s", name)
 		}
 		if found != nil {
+			if found.flat != nil {
+				return resolved{alias: found.flat[col], flat: found, col: col}, nil
+			}
 			if e := found.coalesce[col]; e != nil && tbl == "" {
 				return resolved{alias: e}, nil
 			}
@@ -174,8 +244,8 @@ func (c *compiler) resolve(sc *scope, ref *ast.ColumnRef, allowAlias bool) (reso
 		if schema.IsRowidName(name) {
 			var rs *source
 			n := 0
-			for _, src := range s.srcs {
-				if (tbl == "" || strings.EqualFold(src.name, tbl)) && src.table != nil {
+			for _, src := range s.named() {
+				if (tbl == "" || strings.EqualFold(src.name, tbl)) && src.table != nil && !src.hidden {
 					if rs == nil {
 						rs = src
 					}

@@ -2,6 +2,7 @@ package compile
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -57,7 +58,7 @@ func ordinal(n int) string {
 
 // compileSelectStmt compiles a top-level SELECT that returns rows.
 func (c *compiler) compileSelectStmt(sel *ast.Select) error {
-	c.selIDs = numberSelects(sel)
+	c.selIDs, c.joinIDs = numberSelects(sel)
 	info, err := c.compileSelect(nil, sel, &dest{kind: destOutput})
 	if err != nil {
 		return err
@@ -85,6 +86,9 @@ func (c *compiler) compileSelect(parent *scope, sel *ast.Select, d *dest) (*sele
 		return nil, err
 	}
 	defer pop()
+	if flat := c.flattenCompoundSubquery(parent, sel); flat != nil {
+		sel = flat
+	}
 	if len(sel.Compounds) > 0 {
 		return c.compileCompound(parent, sel, d)
 	}
@@ -202,7 +206,7 @@ func (c *compiler) resolveOrderBy(sc *scope, terms []ast.OrderingTerm, rcs []res
 				return nil, errorf("%s %s BY term out of range - should be between 1 and %d", ordinal(i+1), clause, len(rcs))
 			}
 			ot.result = int(k - 1)
-		} else if ref, ok := e.(*ast.ColumnRef); ok && ref.Table.Name == "" {
+		} else if ref, ok := e.(*ast.ColumnRef); ok && ref.Table.Name == "" && !c.hasBoundRef(ref) {
 			for j, rc := range rcs {
 				if strings.EqualFold(rc.name, ref.Column.Name) && isAliasOf(rc, ref) {
 					ot.result = j
@@ -215,7 +219,7 @@ func (c *compiler) resolveOrderBy(sc *scope, terms []ast.OrderingTerm, rcs []res
 		} else {
 			ot.expr = e
 			for j, rc := range rcs {
-				if ast.String(rc.expr) == ast.String(e) {
+				if ast.String(rc.expr) == ast.String(e) && !c.hasBoundRef(e) {
 					ot.result = j
 					break
 				}
@@ -239,21 +243,39 @@ func (c *compiler) resolveOrderBy(sc *scope, terms []ast.OrderingTerm, rcs []res
 // a result column) over a table column.
 func isAliasOf(rc resultCol, ref *ast.ColumnRef) bool { return rc.alias }
 
+// intLiteral reports whether e reads as an ordinal in ORDER BY or GROUP
+// BY, and its value. As in SQLite, that is an integer literal (decimal or
+// hex) that fits in 31 bits, under any number of unary + and - signs, so
+// that "-1" is an ordinal (out of range) while "99999999999" and "1.0"
+// are constant expressions.
 func intLiteral(e ast.Expr) (int64, bool) {
-	l, ok := e.(*ast.Literal)
-	if !ok || l.Kind != ast.LitInteger {
-		return 0, false
+	switch e := e.(type) {
+	case *ast.Literal:
+		if e.Kind != ast.LitInteger {
+			return 0, false
+		}
+		v, err := literalValue(e)
+		if err != nil || v.Kind != record.Integer || v.Int < 0 || v.Int > math.MaxInt32 {
+			return 0, false
+		}
+		return v.Int, true
+	case *ast.Unary:
+		switch e.Op {
+		case ast.OpPlus:
+			return intLiteral(e.X)
+		case ast.OpNeg:
+			v, ok := intLiteral(e.X)
+			return -v, ok
+		}
 	}
-	v, err := literalValue(l)
-	if err != nil || v.Kind != record.Integer {
-		return 0, false
-	}
-	return v.Int, true
+	return 0, false
 }
 
 // compileCore compiles one SELECT core with its ORDER BY and LIMIT.
 func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []ast.OrderingTerm, limit, offset ast.Expr, d *dest) (*selectInfo, error) {
 	sc := &scope{parent: parent}
+	inCompound := c.compoundPart
+	c.compoundPart = false
 	if core.Values != nil {
 		return c.compileValues(sc, core, orderBy, limit, offset, d)
 	}
@@ -263,6 +285,19 @@ func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []as
 			return nil, err
 		}
 		sc.srcs = srcs
+		q := &outerQuery{where: core.Where, orderBy: orderBy, limit: limit, offset: offset,
+			agg: c.coreIsAggregate(core, orderBy), distinct: core.Distinct, compound: inCompound,
+			complexResult: c.complexResult(core)}
+		flattened, err := c.flattenSources(sc, q)
+		if err != nil {
+			return nil, err
+		}
+		if flattened {
+			merged := *core
+			merged.Where = q.where
+			core = &merged
+			orderBy, limit = q.orderBy, q.limit
+		}
 	}
 	rcs, err := c.expandColumns(sc, core)
 	if err != nil {
@@ -310,24 +345,47 @@ func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []as
 	if core.Having != nil && core.GroupBy == nil && !isAgg {
 		return nil, errorf("a GROUP BY clause is required before HAVING")
 	}
+	// EXISTS only asks whether a row comes out: as in SQLite, its ORDER BY
+	// and DISTINCT are dropped and its result columns never evaluated
+	// (aggregates still make it one row, and are still stepped).
+	exists := d.kind == destExists
+	evaluated := rcs
+	if exists {
+		order, evaluated = nil, nil
+	}
 	if core.Where != nil && hasAggregate(c, core.Where) {
 		return nil, errorf("misuse of aggregate: %s()", firstAggregateName(c, core.Where))
 	}
 
 	end := c.newLabel()
-	if !isAgg {
-		// A WHERE term that reads none of the sources is checked before the
-		// subqueries are materialized: SQLite, which flattens them, never
-		// evaluates them when such a term is false.
-		for _, term := range splitAnd(core.Where, nil) {
-			if !hasSubquery(term) && c.termMask(sc, term) == 0 {
-				if err := c.jumpIfFalse(sc, term, end); err != nil {
-					return nil, err
-				}
-			}
+	// A WHERE term that reads none of the sources is checked before the
+	// subqueries are materialized, as SQLite checks it before its loops:
+	// when it is false they never run. An aggregate query still produces
+	// its row, so it only skips the materializations.
+	var constTerms []ast.Expr
+	for _, term := range splitAnd(core.Where, nil) {
+		if !hasSubquery(term) && c.termMask(sc, term) == 0 {
+			constTerms = append(constTerms, term)
 		}
 	}
-	if err := c.materialize(sc); err != nil {
+	var guard func(int) error
+	if !isAgg {
+		for _, term := range constTerms {
+			if err := c.jumpIfFalse(sc, term, end); err != nil {
+				return nil, err
+			}
+		}
+	} else if len(constTerms) > 0 {
+		guard = func(skip int) error {
+			for _, term := range constTerms {
+				if err := c.jumpIfFalse(sc, term, skip); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	if err := c.prepareSubqueries(sc, core.Where, len(orderBy) > 0, guard); err != nil {
 		return nil, err
 	}
 	lc, err := c.setupLimit(sc, limit, offset, end)
@@ -338,21 +396,47 @@ func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []as
 		lc.end = d.done
 	}
 
-	// DISTINCT uses an ephemeral index of the rows seen.
-	distinctCur := -1
-	if core.Distinct {
+	// DISTINCT uses an ephemeral index of the rows seen, unless the loops
+	// deliver the rows in the order of the result columns: then a row is
+	// a duplicate when it equals the one before (distinctOrdered).
+	distinctCur, distinctOpen := -1, -1
+	var distinctHint []orderTerm
+	var distinctKI *record.KeyInfo
+	distinctPrev, distinctFirst := 0, 0
+	if core.Distinct && !exists {
 		distinctCur = c.cursor()
 		ki, err := c.keyInfo(info.colls, nil)
 		if err != nil {
 			return nil, err
 		}
-		c.emitP4(vdbe.CodeOpenEphemeral, distinctCur, len(rcs), 0, vdbe.P4{KeyInfo: ki})
+		distinctKI = ki
+		distinctOpen = c.emitP4(vdbe.CodeOpenEphemeral, distinctCur, len(rcs), 0, vdbe.P4{KeyInfo: ki})
+		if !isAgg && len(sc.srcs) == 1 && (len(order) == 0 || orderCoversResult(order, info.colls)) {
+			for j, rc := range rcs {
+				distinctHint = append(distinctHint, orderTerm{expr: rc.expr, result: j, coll: info.colls[j]})
+			}
+			if len(order) > 0 {
+				// Rows sorted on every result column: duplicates are
+				// adjacent when the loops deliver that order.
+				distinctHint = order
+			}
+			distinctPrev, distinctFirst = c.regs(len(rcs)), c.reg()
+			c.emit(vdbe.CodeInteger, 1, distinctFirst, 0)
+		}
 	}
 	// ORDER BY uses a sorter, unless the loops deliver the order
 	// (sc.ordered, decided by the planner; the SorterOpen is then dropped).
 	sc.usedCols = coreNames(sc, core, rcs, order)
+	if len(sc.flats) > 0 {
+		sc.usedCols = c.resolvedNames(sc, core, rcs, order)
+		// Resolved names carry no qualifiers: covers goes by bare names.
+		delete(sc.usedCols, qualifiedKey)
+	}
 	if !isAgg {
 		sc.orderHint = order
+		if distinctHint != nil {
+			sc.orderHint = distinctHint
+		}
 	}
 	sorterCur, sorterOpen := -1, -1
 	if len(order) > 0 {
@@ -385,7 +469,15 @@ func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []as
 	// DISTINCT and sends the row to the sorter or to the destination.
 	produce := func(osc *scope) error {
 		skip := c.newLabel()
-		if distinctCur >= 0 {
+		if distinctCur >= 0 && distinctHint != nil && sc.ordered {
+			fresh := c.newLabel()
+			c.emit(vdbe.CodeIf, distinctFirst, fresh, 0)
+			c.emitP4(vdbe.CodeCompare, distinctPrev, base, 0, vdbe.P4{KeyInfo: distinctKI})
+			c.emit(vdbe.CodeJump, fresh, skip, fresh)
+			c.place(fresh)
+			c.emit(vdbe.CodeInteger, 0, distinctFirst, 0)
+			c.emit(vdbe.CodeCopy, base, distinctPrev, len(rcs))
+		} else if distinctCur >= 0 {
 			c.emitP4(vdbe.CodeFound, distinctCur, skip, base, vdbe.P4{Int: int64(len(rcs))})
 			rec := c.reg()
 			c.emit(vdbe.CodeMakeRecord, base, len(rcs), rec)
@@ -409,7 +501,7 @@ func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []as
 		return nil
 	}
 	if isAgg {
-		if err := c.aggregateQuery(sc, core, rcs, order, base, produce); err != nil {
+		if err := c.aggregateQuery(sc, core, rcs, order, base, len(evaluated), produce); err != nil {
 			return nil, err
 		}
 	} else {
@@ -418,7 +510,7 @@ func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []as
 		}
 		err := c.whereLoops(sc, core.Where, func() error {
 			sc.noAlias++
-			for i, rc := range rcs {
+			for i, rc := range evaluated {
 				if err := c.expr(sc, rc.expr, base+i); err != nil {
 					sc.noAlias--
 					return err
@@ -431,7 +523,9 @@ func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []as
 			return nil, err
 		}
 	}
-	if distinctCur >= 0 {
+	if distinctCur >= 0 && distinctHint != nil && sc.ordered {
+		c.ops[distinctOpen] = vdbe.Op{Code: vdbe.CodeNoop}
+	} else if distinctCur >= 0 {
 		c.addPlan(0, "USE TEMP B-TREE FOR DISTINCT")
 	}
 	if sorterCur >= 0 && sc.ordered {
@@ -465,34 +559,6 @@ func (c *compiler) outputSorter(cur, nKey, base, n int, d *dest, lc *limitCtl) e
 	return nil
 }
 
-// materialize fills the temporary tables of the scope's subqueries and
-// views.
-func (c *compiler) materialize(sc *scope) error {
-	for _, src := range sc.srcs {
-		if src.sub == nil {
-			continue
-		}
-		if src.subCTE != nil && src.subCTE.recursive {
-			if err := c.materializeRecursive(src); err != nil {
-				return err
-			}
-			continue
-		}
-		c.emit(vdbe.CodeOpenEphemeral, src.cursor, len(src.cols), 0)
-		if src.subCTE != nil {
-			src.subCTE.building = true
-		}
-		_, err := c.compileSelect(sc.parent, src.sub, &dest{kind: destTable, cursor: src.cursor})
-		if src.subCTE != nil {
-			src.subCTE.building = false
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // compileValues compiles a VALUES list: each row is a SELECT of constants.
 func (c *compiler) compileValues(sc *scope, core *ast.SelectCore, orderBy []ast.OrderingTerm, limit, offset ast.Expr, d *dest) (*selectInfo, error) {
 	n := len(core.Values[0])
@@ -511,6 +577,11 @@ func (c *compiler) compileValues(sc *scope, core *ast.SelectCore, orderBy []ast.
 		if len(row) != n {
 			return nil, errorf("all VALUES must have the same number of terms")
 		}
+	}
+	if len(core.Values) == 1 {
+		c.addPlan(0, "SCAN CONSTANT ROW")
+	} else {
+		c.addPlan(0, fmt.Sprintf("SCAN %d CONSTANT ROWS", len(core.Values)))
 	}
 	order, err := c.resolveOrderBy(sc, orderBy, rcs, "ORDER")
 	if err != nil {
@@ -540,8 +611,14 @@ func (c *compiler) compileValues(sc *scope, core *ast.SelectCore, orderBy []ast.
 		}
 		c.emitP4(vdbe.CodeSorterOpen, sorterCur, 0, 0, vdbe.P4{KeyInfo: ki})
 	}
+	if d.kind == destExists {
+		order = nil // EXISTS needs neither the order nor the values
+	}
 	for _, row := range core.Values {
 		for i, e := range row {
+			if d.kind == destExists {
+				break
+			}
 			if err := c.expr(sc, e, base+i); err != nil {
 				return nil, err
 			}
@@ -568,4 +645,23 @@ func (c *compiler) compileValues(sc *scope, core *ast.SelectCore, orderBy []ast.
 	}
 	c.place(end)
 	return info, nil
+}
+
+// orderCoversResult reports whether every ORDER BY term is a result column
+// sorted under that column's collation (colls, by result column), and
+// every result column is among them: then equal rows sort together.
+func orderCoversResult(order []orderTerm, colls []string) bool {
+	seen := make([]bool, len(colls))
+	for _, o := range order {
+		if o.result < 0 || !strings.EqualFold(normColl(o.coll), normColl(colls[o.result])) {
+			return false
+		}
+		seen[o.result] = true
+	}
+	for _, ok := range seen {
+		if !ok {
+			return false
+		}
+	}
+	return true
 }

@@ -39,6 +39,10 @@ type cons struct {
 	// isNull is set for col IS NULL: an equality with NULL, which
 	// only IS can ask of an index.
 	isNull bool
+	// inOne is set for col IN (y), y reading other sources: an
+	// equality that compares under col's own affinity and collation
+	// (plan_in.go), and, as in SQLite, builds no automatic index.
+	inOne bool
 }
 
 // accessKind is how a loop level reaches its rows.
@@ -91,6 +95,14 @@ func (c *compiler) termMask(sc *scope, e ast.Expr) uint64 {
 				sc.noAlias++
 				m |= c.termMask(sc, res.alias)
 				sc.noAlias--
+				if res.flat != nil && res.flat.flatNull != nil {
+					// NULL on the LEFT JOIN's NULL row: read after that join.
+					for i, s := range sc.srcs {
+						if s == res.flat.flatNull {
+							m |= 1 << uint(i)
+						}
+					}
+				}
 				return false
 			}
 			if res.src != nil && !res.outer {
@@ -100,11 +112,20 @@ func (c *compiler) termMask(sc *scope, e ast.Expr) uint64 {
 					}
 				}
 			}
-		case *ast.Subquery, *ast.Exists:
-			m |= all
+		case *ast.Subquery:
+			// A subquery that reads nothing outside itself is a
+			// constant; any other may read any source.
+			if !c.selfContained(x.Select) {
+				m |= all
+			}
+			return false
+		case *ast.Exists:
+			if !c.selfContained(x.Select) {
+				m |= all
+			}
 			return false
 		case *ast.In:
-			if x.Select != nil {
+			if x.Select != nil && !c.selfContained(x.Select) {
 				m |= all
 			}
 		}
@@ -133,7 +154,7 @@ func (c *compiler) analyze(sc *scope, t *wterm) {
 		if !ok {
 			return 0, 0, false
 		}
-		res, err := c.resolve(sc, ref, true)
+		res, err := c.resolveColumn(sc, ref, true)
 		if err != nil || res.src == nil || res.outer {
 			return 0, 0, false
 		}
@@ -195,10 +216,10 @@ func (c *compiler) usable(sc *scope, k cons, colAff vdbe.Affinity, idxColl strin
 		_, _, ok := c.inSubqueryKey(sc, sc.srcs[k.src], k, idxColl)
 		return ok
 	}
-	if k.in != nil {
+	if k.in != nil || k.inOne {
 		// IN compares under the left operand's own affinity (the column's)
 		// and collation, which must be the index's.
-		coll, _ := c.exprCollation(sc, k.in.X)
+		coll, _ := c.exprCollation(sc, k.left)
 		return strings.EqualFold(normColl(coll), normColl(idxColl))
 	}
 	b := k.term.(*ast.Binary)
@@ -334,11 +355,13 @@ func (c *compiler) chooseAccess(sc *scope, si int, avail uint64, terms []*wterm,
 			}
 		}
 	}
-	if best.kind == accessScan && allowAuto && src.table != nil {
+	// No automatic index for the right operand of a RIGHT JOIN, as in
+	// SQLite: its rows are scanned once more for those that matched nothing.
+	if best.kind == accessScan && allowAuto && (src.table != nil || src.materialized()) && !src.right {
 		var auto []cons
 		seen := map[int]bool{}
 		for _, k := range cands {
-			if k.op == ast.OpEq && k.in == nil && k.omask != 0 && !seen[k.col] && k.col >= 0 && c.usable(sc, k, c.colAff(src, k.col), c.binaryCollationName(sc, k.term.(*ast.Binary).X, k.term.(*ast.Binary).Y)) {
+			if k.op == ast.OpEq && k.in == nil && !k.inOne && k.omask != 0 && !seen[k.col] && k.col >= 0 && c.usable(sc, k, c.colAff(src, k.col), c.binaryCollationName(sc, k.term.(*ast.Binary).X, k.term.(*ast.Binary).Y)) {
 				seen[k.col] = true
 				auto = append(auto, k)
 			}
@@ -362,6 +385,9 @@ func (c *compiler) colAff(src *source, col int) vdbe.Affinity {
 // innermost point.
 func (c *compiler) whereLoops(sc *scope, where ast.Expr, body func() error) error {
 	srcs := sc.srcs
+	if len(srcs) == 0 {
+		c.addPlan(0, "SCAN CONSTANT ROW")
+	}
 	var terms []*wterm
 	var owner []int
 	for _, e := range splitAnd(where, nil) {
@@ -370,6 +396,9 @@ func (c *compiler) whereLoops(sc *scope, where ast.Expr, body func() error) erro
 	}
 	hasLeft := false
 	for i, s := range srcs {
+		if s.cross {
+			hasLeft = true // a CROSS JOIN keeps the FROM order
+		}
 		for _, e := range splitAnd(s.on, nil) {
 			t := &wterm{e: e, onSrc: -1}
 			if s.left || s.right {
@@ -399,7 +428,7 @@ func (c *compiler) whereLoops(sc *scope, where ast.Expr, body func() error) erro
 	}
 	for li := range levels {
 		if !hasRight {
-			c.planCovering(sc, &levels[li])
+			c.planCovering(sc, &levels[li], terms)
 		}
 	}
 	defer func() {
@@ -427,6 +456,12 @@ func (c *compiler) whereLoops(sc *scope, where ast.Expr, body func() error) erro
 					t.level = li
 				}
 			}
+		}
+		if t.level < 0 && len(levels) > 0 && hasSubquery(t.e) {
+			// SQLite checks a constant term before the loops only when
+			// it holds no subquery; one that does (uncorrelated, or its
+			// mask would not be empty) runs in the outermost loop.
+			t.level = 0
 		}
 	}
 	delayRightJoinTerms(levels, terms)
@@ -458,7 +493,7 @@ func (c *compiler) whereLoops(sc *scope, where ast.Expr, body func() error) erro
 				return err
 			}
 		}
-		c.addPlan(0, c.planDetail(s, l.acc))
+		c.addPlan(0, c.planLine(s, l.acc))
 	}
 	end := c.newLabel()
 	for _, t := range terms {
@@ -523,6 +558,16 @@ func (c *compiler) planDetail(s *source, a access) string {
 	return "SCAN " + name
 }
 
+// planLine is the EXPLAIN QUERY PLAN line of a loop level: SQLite marks
+// the right operand of a LEFT JOIN.
+func (c *compiler) planLine(s *source, a access) string {
+	d := c.planDetail(s, a)
+	if s.left {
+		d += " LEFT-JOIN"
+	}
+	return d
+}
+
 func (c *compiler) consColName(s *source, col int) string {
 	if col < 0 {
 		return "rowid"
@@ -559,7 +604,12 @@ func (c *compiler) buildAutoIndex(sc *scope, s *source, a *access) error {
 		return err
 	}
 	done := c.newLabel()
-	c.emit(vdbe.CodeOnce, 0, done, 0)
+	if s.table != nil {
+		// A table cannot change while the statement runs; a materialized
+		// subquery is filled again each time its query runs (it may be
+		// correlated), and so is its index.
+		c.emit(vdbe.CodeOnce, 0, done, 0)
+	}
 	c.emitP4(vdbe.CodeOpenEphemeral, a.idxCur, len(a.auto)+1, 0, vdbe.P4{KeyInfo: ki})
 	c.emit(vdbe.CodeRewind, s.cursor, done, 0)
 	top := c.addr()
@@ -597,6 +647,9 @@ func (c *compiler) seekKey(sc *scope, s *source, ks []cons, nomore int) int {
 		}
 		b := k.term.(*ast.Binary)
 		aff := vdbe.ComparisonAffinity(c.exprAffinity(sc, b.X), c.exprAffinity(sc, b.Y))
+		if k.inOne {
+			aff = c.colAff(s, k.col) // IN converts to the column's affinity
+		}
 		if aff != vdbe.AffinityNone && aff != vdbe.AffinityBlob {
 			c.emitP4(vdbe.CodeAffinity, base+i, 1, 0, vdbe.P4{Str: string(rune(c.colAff(s, k.col)))})
 		}
@@ -638,6 +691,8 @@ func (c *compiler) emitLevel(sc *scope, levels []planLevel, li int, terms []*wte
 	}
 	var next func()
 	switch {
+	case s.co != nil:
+		next = c.loopCoroutine(s, nomore)
 	case s.regBase > 0:
 		// One row, held in registers (a recursive CTE's current row).
 		next = func() {}

@@ -40,6 +40,7 @@ type Stmt struct {
 	cols     []string
 	rows     [][]record.Value
 	rowPos   int
+	rowMems  []vdbe.Mem // RowMems' view of the current row of rows
 
 	running bool
 	done    bool
@@ -236,6 +237,28 @@ func (s *Stmt) Column(i int) record.Value {
 		return record.Value{}
 	}
 	return row[i].Value()
+}
+
+// RowMems returns the current row's columns as the VM's registers, which
+// the caller must only read: what Column returns for each column, without
+// copying a value per call. The slice and the values' bytes are valid
+// until the next Step or Reset; it is empty when there is no row.
+func (s *Stmt) RowMems() []vdbe.Mem {
+	if s.exec == nil && s.prog != nil {
+		return s.vm.Row()
+	}
+	if s.rowPos < 1 || s.rowPos > len(s.rows) {
+		return nil
+	}
+	row := s.rows[s.rowPos-1]
+	if cap(s.rowMems) < len(row) {
+		s.rowMems = make([]vdbe.Mem, len(row))
+	}
+	s.rowMems = s.rowMems[:len(row)]
+	for i, v := range row {
+		s.rowMems[i].SetValueRef(v)
+	}
+	return s.rowMems
 }
 
 // ReadOnly reports whether the statement leaves the database unchanged.

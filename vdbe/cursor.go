@@ -19,7 +19,8 @@ const (
 // cursor is one open cursor of a running program: a b-tree cursor on the
 // database or on a private temporary b-tree, or a sorter. It caches the
 // current entry's record so that several Column reads parse its header
-// once (lazily, through record.Header).
+// once (lazily, through record.Header). A new field must also be reset
+// by reuse.
 type cursor struct {
 	kind    cursorKind
 	bc      *btree.Cursor
@@ -38,6 +39,14 @@ type cursor struct {
 	gen     uint64
 	payload []byte
 	hdr     record.Header
+
+	// The current entry's rowid, when a seek or an earlier Rowid learnt
+	// it; valid while rowidGen matches the VM's write generation and the
+	// cursor has not moved. A join reads its outer rows' rowids once per
+	// inner row, and parsing the cell each time is most of that cost.
+	rowidKnown bool
+	rowidGen   uint64
+	rowid      int64
 }
 
 // ephemeral is a temporary b-tree on a private in-memory pager.
@@ -90,9 +99,27 @@ func (c *cursor) close() {
 	}
 }
 
+// reuse readies a closed b-tree cursor for another OpenRead or
+// OpenWrite, as a zero cursor but keeping its payload buffer and its
+// header's slices for the next records. It sets the fields one by one:
+// assigning a whole struct would copy it with write barriers.
+func (c *cursor) reuse() {
+	c.kind, c.bc, c.keyInfo, c.isIndex = cursorBTree, nil, nil, false
+	c.eph, c.sorter = nil, nil
+	c.nullRow, c.seq = false, 0
+	c.cached, c.gen, c.payload = false, 0, c.payload[:0]
+	c.rowidKnown, c.rowidGen, c.rowid = false, 0, 0
+}
+
 func (c *cursor) moved() {
 	c.cached = false
+	c.rowidKnown = false
 	c.nullRow = false
+}
+
+// knowRowid records that the cursor is on the entry with rowid id.
+func (c *cursor) knowRowid(id int64, gen uint64) {
+	c.rowid, c.rowidGen, c.rowidKnown = id, gen, true
 }
 
 // record returns the current entry's record, reading it from the b-tree

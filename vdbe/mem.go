@@ -81,7 +81,11 @@ func (m *Mem) Value() record.Value {
 
 func (m *Mem) reset(k record.Kind) {
 	m.v.Kind = k
-	m.v.Bytes = nil
+	// Writing a pointer costs a write barrier while the garbage collector
+	// marks; most registers hold numbers and have no bytes to drop.
+	if m.v.Bytes != nil {
+		m.v.Bytes = nil
+	}
 	m.zero = 0
 	m.subtype = 0
 	m.borrow = false
@@ -118,7 +122,13 @@ func (m *Mem) SetBool(b bool) {
 
 func (m *Mem) setOwned(k record.Kind, b []byte) {
 	m.reset(k)
-	m.buf = append(m.buf[:0], b...)
+	if len(b) <= cap(m.buf) {
+		// Reslicing the buffer in place writes only its length.
+		m.buf = m.buf[:len(b)]
+		copy(m.buf, b)
+	} else {
+		m.buf = append(m.buf[:0], b...)
+	}
 	m.v.Bytes = m.buf
 }
 
@@ -130,6 +140,14 @@ func (m *Mem) SetText(b []byte) { m.setOwned(record.Text, b) }
 func (m *Mem) SetTextString(s string) {
 	m.reset(record.Text)
 	m.buf = append(m.buf[:0], s...)
+	m.v.Bytes = m.buf
+}
+
+// setRecord makes the value the BLOB record of vals, encoded into the
+// Mem's own buffer; vals must not alias that buffer.
+func (m *Mem) setRecord(vals []record.Value) {
+	m.reset(record.Blob)
+	m.buf = record.AppendRecord(m.buf[:0], vals)
 	m.v.Bytes = m.buf
 }
 

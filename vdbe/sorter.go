@@ -49,6 +49,10 @@ type sorter struct {
 	arena      []byte
 	rows       []sorterRow
 	err        error
+	// lent is set once the rows are sorted in memory: registers may then
+	// borrow bytes from the arena (vm.go, Column), so it must not be
+	// overwritten until the program ends.
+	lent bool
 
 	vfs      osvfs.VFS
 	memLimit int
@@ -93,6 +97,32 @@ func newSorter(ki *record.KeyInfo, vfs osvfs.VFS, memLimit int) *sorter {
 		s.firstDesc = len(ki.Desc) > 0 && ki.Desc[0]
 	}
 	return s
+}
+
+// maxSpareArena bounds the arena a closed sorter keeps for the next sort
+// of its program: enough for the sorts a statement repeats per request,
+// without pinning a big sort's memory to a cached statement.
+const maxSpareArena = 1 << 20
+
+// recycle ends the sorter's use but keeps its buffers (up to
+// maxSpareArena) for reinit.
+func (s *sorter) recycle() {
+	arena, rows := s.arena[:0], s.rows[:0]
+	if cap(arena) > maxSpareArena {
+		arena = nil
+	}
+	if cap(rows)*sorterRowSize > maxSpareArena {
+		rows = nil
+	}
+	s.close()
+	*s = sorter{arena: arena, rows: rows}
+}
+
+// reinit readies a recycled sorter for a new sort, as newSorter would.
+func (s *sorter) reinit(ki *record.KeyInfo, vfs osvfs.VFS, memLimit int) {
+	arena, rows := s.arena[:0], s.rows[:0]
+	*s = *newSorter(ki, vfs, memLimit)
+	s.arena, s.rows = arena, rows
 }
 
 func (s *sorter) insert(vals []record.Value) error {
@@ -241,6 +271,10 @@ func (s *sorter) spill() error {
 	s.runs = append(s.runs, &sorterRun{f: f, size: size})
 	s.spills++
 	s.rows = s.rows[:0]
+	if s.lent {
+		// Registers may borrow from the arena: start a new one.
+		s.arena, s.lent = nil, false
+	}
 	s.arena = s.arena[:0]
 	s.someNotInt = false
 	return nil
@@ -253,6 +287,7 @@ func (s *sorter) sort() error {
 	if len(s.runs) == 0 {
 		s.sortMemory()
 		s.merging = false
+		s.lent = true // Column lends the arena's bytes from now on
 		s.setMemoryRow()
 		return s.err
 	}

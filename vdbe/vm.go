@@ -69,6 +69,9 @@ type VM struct {
 	// spareCurs are b-tree cursors Reset closed, for the next run's
 	// OpenRead and OpenWrite to reuse (a statement run a million times).
 	spareCurs []*cursor
+	// spareSorter is a closed sorter whose arena and row slice the next
+	// SorterOpen reuses.
+	spareSorter *sorter
 }
 
 // NewVM prepares a VM for p.
@@ -86,21 +89,9 @@ func (vm *VM) Program() *Program { return vm.prog }
 
 // Reset closes every cursor and rewinds the program. Parameters stay bound.
 func (vm *VM) Reset() {
-	for i, c := range vm.curs {
-		if c != nil {
-			c.close()
-			vm.curs[i] = nil
-			if c.kind == cursorBTree && len(vm.spareCurs) < len(vm.curs) {
-				vm.spareCurs = append(vm.spareCurs, c)
-			}
-		}
-	}
-	for i := range vm.aggs {
-		vm.aggs[i] = nil
-	}
-	for i := range vm.once {
-		vm.once[i] = false
-	}
+	vm.closeCursors()
+	clear(vm.aggs)
+	clear(vm.once)
 	for i := range vm.regs {
 		vm.regs[i].SetNull()
 	}
@@ -140,25 +131,58 @@ func (vm *VM) Step() (row bool, err error) {
 		if r := recover(); r != nil {
 			row, err = false, errorf(resultcode.Internal, "internal error at %s (pc %d): %v", vm.opName(), vm.pc, r)
 			vm.done = true
-			for i, c := range vm.curs {
-				if c != nil {
-					c.close()
-					vm.curs[i] = nil
-				}
-			}
+			vm.closeCursors()
 		}
 	}()
 	row, err = vm.run()
 	if err != nil || !row {
 		vm.done = true
-		for i, c := range vm.curs {
-			if c != nil {
-				c.close()
-				vm.curs[i] = nil
-			}
-		}
+		vm.closeCursors()
 	}
 	return row, err
+}
+
+// closeCursors closes every open cursor, keeping b-tree cursors and
+// sorters for the next run to reuse.
+func (vm *VM) closeCursors() {
+	for i, c := range vm.curs {
+		if c != nil {
+			vm.closeCursor(i)
+		}
+	}
+}
+
+// closeCursor closes cursor i, if open, at the end of a run. A b-tree
+// cursor's struct and a sorter's buffers are kept for reuse: a prepared
+// statement run once per request then opens its cursors and sorts
+// without allocating. (Registers may borrow bytes from a sorter's arena
+// until the run ends, so only then may the arena be reused.)
+func (vm *VM) closeCursor(i int) {
+	c := vm.curs[i]
+	if c == nil {
+		return
+	}
+	vm.curs[i] = nil
+	if c.kind == cursorSorter && c.sorter != nil && vm.spareSorter == nil {
+		vm.spareSorter = c.sorter
+		c.sorter = nil
+		vm.spareSorter.recycle()
+	}
+	c.close()
+	if c.kind == cursorBTree && len(vm.spareCurs) < len(vm.curs) {
+		vm.spareCurs = append(vm.spareCurs, c)
+	}
+}
+
+// newSorter returns a sorter for ki, reusing the buffers of the last one
+// the program closed.
+func (vm *VM) newSorter(ki *record.KeyInfo) *sorter {
+	if s := vm.spareSorter; s != nil {
+		vm.spareSorter = nil
+		s.reinit(ki, vm.TempVFS, vm.SorterMemory)
+		return s
+	}
+	return newSorter(ki, vm.TempVFS, vm.SorterMemory)
 }
 
 func (vm *VM) cursorAt(i int32) (*cursor, error) {
@@ -169,11 +193,15 @@ func (vm *VM) cursorAt(i int32) (*cursor, error) {
 }
 
 func (vm *VM) keyValues(start int32, n int) []record.Value {
-	vm.vals = vm.vals[:0]
-	for i := 0; i < n; i++ {
-		vm.vals = append(vm.vals, vm.regs[int(start)+i].Value())
+	if cap(vm.vals) < n {
+		vm.vals = make([]record.Value, n)
 	}
-	return vm.vals
+	vals := vm.vals[:n]
+	regs := vm.regs[start : int(start)+n]
+	for i := range regs {
+		vals[i] = regs[i].Value()
+	}
+	return vals
 }
 
 // interrupted is checked at every backward jump of a loop.
@@ -225,14 +253,10 @@ func (vm *VM) run() (bool, error) {
 				continue
 			}
 		case CodeYield:
-			next := int(regs[op.P1].Int())
-			regs[op.P1].SetInt(int64(vm.pc))
-			vm.pc = next
+			vm.pc = yieldTo(&regs[op.P1], vm.pc)
 			continue
 		case CodeEndCoroutine:
-			caller := int(regs[op.P1].Int())
-			regs[op.P1].SetInt(int64(vm.pc - 1))
-			vm.pc = int(ops[caller].P2)
+			vm.pc = endCoroutine(&regs[op.P1], vm.pc, ops)
 			continue
 		case CodeOnce:
 			if vm.once[vm.pc] {
@@ -532,12 +556,15 @@ func (vm *VM) run() (bool, error) {
 			if err != nil {
 				return false, err
 			}
-			c := &cursor{}
+			var c *cursor
 			if n := len(vm.spareCurs); n > 0 {
 				c = vm.spareCurs[n-1]
 				vm.spareCurs = vm.spareCurs[:n-1]
+				c.reuse()
+			} else {
+				c = &cursor{}
 			}
-			*c = cursor{kind: cursorBTree, bc: bc, keyInfo: op.P4.KeyInfo, isIndex: op.P4.KeyInfo != nil}
+			c.kind, c.bc, c.keyInfo, c.isIndex = cursorBTree, bc, op.P4.KeyInfo, op.P4.KeyInfo != nil
 			vm.curs[op.P1] = c
 		case CodeOpenEphemeral:
 			if c := vm.curs[op.P1]; c != nil {
@@ -563,8 +590,10 @@ func (vm *VM) run() (bool, error) {
 			if c := vm.curs[op.P1]; c != nil {
 				c.close()
 			}
-			vm.curs[op.P1] = &cursor{kind: cursorSorter, sorter: newSorter(op.P4.KeyInfo, vm.TempVFS, vm.SorterMemory), keyInfo: op.P4.KeyInfo}
+			vm.curs[op.P1] = &cursor{kind: cursorSorter, sorter: vm.newSorter(op.P4.KeyInfo), keyInfo: op.P4.KeyInfo}
 		case CodeClose:
+			// Not closeCursor: a sorter closed mid-run keeps its arena
+			// to itself, since registers may still borrow from it.
 			if c := vm.curs[op.P1]; c != nil {
 				c.close()
 				vm.curs[op.P1] = nil
@@ -684,6 +713,13 @@ func (vm *VM) run() (bool, error) {
 			var err error
 			if c.kind == cursorSorter {
 				v, err = c.sorter.column(int(op.P2))
+				if err == nil && !c.sorter.merging {
+					// Rows sorted in memory stay in the sorter's arena,
+					// unchanged until the program ends (closeCursors):
+					// the register can borrow the bytes.
+					out.SetValueRef(v)
+					break
+				}
 			} else {
 				if !c.bc.Valid() {
 					out.SetNull()
@@ -722,19 +758,33 @@ func (vm *VM) run() (bool, error) {
 				out.SetValue(v)
 				break
 			}
+			if c.rowidKnown && c.rowidGen == vm.gen {
+				out.SetInt(c.rowid)
+				break
+			}
 			id, err := c.bc.Rowid()
 			if err != nil {
 				return false, err
 			}
+			c.knowRowid(id, vm.gen)
 			out.SetInt(id)
 		case CodeSeekRowid:
 			c := vm.curs[op.P1]
+			r := &regs[op.P3]
+			if r.Kind() == record.Integer && c.rowidKnown && c.rowidGen == vm.gen && c.bc != nil {
+				ok, err := seekRowidNearby(c, r.Int(), vm.gen)
+				if err != nil {
+					return false, err
+				}
+				if ok {
+					break
+				}
+			}
 			c.moved()
 			if c.bc == nil {
 				vm.pc = int(op.P2)
 				continue
 			}
-			r := &regs[op.P3]
 			var id int64
 			switch r.Kind() {
 			case record.Integer:
@@ -759,6 +809,7 @@ func (vm *VM) run() (bool, error) {
 				vm.pc = int(op.P2)
 				continue
 			}
+			c.knowRowid(id, vm.gen)
 		case CodeSeekGE, CodeSeekGT, CodeSeekLE, CodeSeekLT:
 			c := vm.curs[op.P1]
 			c.moved()
@@ -845,6 +896,7 @@ func (vm *VM) run() (bool, error) {
 			}
 		case CodeCount:
 			c := vm.curs[op.P1]
+			c.moved() // Count leaves the b-tree cursor unpositioned
 			if c.bc == nil {
 				regs[op.P2].SetInt(0)
 				break
@@ -861,16 +913,19 @@ func (vm *VM) run() (bool, error) {
 
 		case CodeMakeRecord:
 			aff := op.P4.Str
-			vm.vals = vm.vals[:0]
-			for i := 0; i < int(op.P2); i++ {
-				r := &regs[int(op.P1)+i]
-				if i < len(aff) {
-					ApplyAffinity(r, Affinity(aff[i]))
-				}
-				vm.vals = append(vm.vals, r.Value())
+			src := regs[op.P1 : op.P1+op.P2]
+			for i := 0; i < len(aff) && i < len(src); i++ {
+				ApplyAffinity(&src[i], Affinity(aff[i]))
 			}
-			vm.recBuf = record.AppendRecord(vm.recBuf[:0], vm.vals)
-			regs[op.P3].SetBlob(vm.recBuf)
+			vals := vm.keyValues(op.P1, int(op.P2))
+			if out := &regs[op.P3]; op.P3 < op.P1 || op.P3 >= op.P1+op.P2 {
+				// Encoded straight into the output register's buffer:
+				// no second copy of the record.
+				out.setRecord(vals)
+			} else {
+				vm.recBuf = record.AppendRecord(vm.recBuf[:0], vals)
+				out.SetBlob(vm.recBuf)
+			}
 		case CodeAffinity:
 			aff := op.P4.Str
 			for i := 0; i < int(op.P2) && i < len(aff); i++ {

@@ -1,0 +1,51 @@
+-- EXISTS never evaluates its result columns, ORDER BY or DISTINCT, and
+-- a BETWEEN in a condition stops at its first comparison when that
+-- decides: both show when the skipped part would overflow.
+CREATE TABLE t1(c0 NOT NULL);
+INSERT INTO t1 VALUES(-9223372036854775808);
+SELECT count(*) FROM t1 WHERE EXISTS (SELECT abs(c0) FROM t1);
+SELECT EXISTS (SELECT abs(c0) FROM t1 ORDER BY abs(c0) LIMIT 1);
+SELECT EXISTS (SELECT DISTINCT abs(c0) FROM t1);
+SELECT EXISTS (SELECT count(*), abs(c0) FROM t1);
+SELECT EXISTS (SELECT max(c0), abs(c0) FROM t1);
+SELECT EXISTS (SELECT abs(c0) FROM t1 GROUP BY c0);
+SELECT EXISTS (SELECT 1 FROM t1 ORDER BY abs(c0) LIMIT 2);
+SELECT EXISTS (SELECT abs(c0) FROM t1 UNION ALL SELECT 1);
+SELECT EXISTS (SELECT abs(c0) FROM t1 WHERE 0);
+SELECT EXISTS (VALUES(abs(-9223372036854775808)));
+SELECT EXISTS (VALUES(abs(-9223372036854775808)), (1));
+SELECT EXISTS (SELECT sum(abs(c0)) FROM t1);
+SELECT EXISTS (SELECT 1 FROM t1 GROUP BY c0 HAVING abs(c0));
+SELECT EXISTS (SELECT abs(c0) FROM t1 UNION SELECT 1);
+SELECT count(*) FROM t1 WHERE 0 BETWEEN 1 AND abs(c0);
+SELECT 0 FROM t1 WHERE 0 BETWEEN 1 AND abs(c0);
+SELECT 0 FROM t1 WHERE NOT (0 NOT BETWEEN 1 AND abs(c0));
+SELECT 0 FROM t1 WHERE 2 NOT BETWEEN 1 AND abs(c0) OR 0;
+SELECT 0 FROM t1 WHERE 2 BETWEEN 1 AND abs(c0);
+SELECT 0 BETWEEN 1 AND abs(c0) FROM t1;
+CREATE TABLE t2(c0 TEXT);
+INSERT INTO t2 VALUES(0);
+SELECT 0 FROM t2 JOIN t1 ON 0 BETWEEN 1 AND abs(t1.c0);
+SELECT t2.c0, t1.c0 FROM t2 LEFT JOIN t1 ON 0 BETWEEN 1 AND abs(t1.c0);
+CREATE TABLE n(x, a, b);
+INSERT INTO n VALUES(1, 0, 2), (1, NULL, 2), (1, 2, NULL), (1, NULL, 0), (1, 0, NULL), (NULL, 0, 1), (1, 2, 3), (3, 0, 2), (1, NULL, NULL), ('1', 0, 2), (1, '0', '2');
+SELECT rowid, x BETWEEN a AND b, x NOT BETWEEN a AND b FROM n;
+SELECT group_concat(rowid) FROM n WHERE x BETWEEN a AND b;
+SELECT group_concat(rowid) FROM n WHERE x NOT BETWEEN a AND b;
+SELECT group_concat(rowid) FROM n WHERE NOT (x BETWEEN a AND b);
+SELECT group_concat(rowid) FROM n WHERE NOT (x NOT BETWEEN a AND b);
+SELECT group_concat(rowid) FROM n WHERE (x BETWEEN a AND b) OR rowid = 100;
+SELECT group_concat(rowid) FROM n WHERE (x NOT BETWEEN a AND b) OR rowid = 100;
+SELECT group_concat(rowid) FROM n WHERE NOT ((x BETWEEN a AND b) OR rowid = 100);
+SELECT group_concat(rowid) FROM n WHERE NOT ((x NOT BETWEEN a AND b) OR rowid = 100);
+SELECT group_concat(rowid) FROM n WHERE CASE WHEN x BETWEEN a AND b THEN 1 ELSE 0 END;
+SELECT group_concat(rowid) FROM n WHERE CASE WHEN x NOT BETWEEN a AND b THEN 1 ELSE 0 END;
+-- A WHERE term whose only subquery is uncorrelated is checked in the
+-- outermost loop, before the inner loops evaluate their ON clauses.
+CREATE TABLE e(c0);
+SELECT 0 FROM t2 LEFT JOIN t1 ON abs(t1.c0) WHERE EXISTS (SELECT 0 FROM e WHERE 0);
+SELECT 0 FROM t2 LEFT JOIN t1 ON abs(t1.c0) WHERE EXISTS (SELECT 0 FROM e);
+SELECT 0 FROM t2 LEFT JOIN t1 ON abs(t1.c0) WHERE (SELECT count(*) FROM e) = 1;
+SELECT 0 FROM t2 LEFT JOIN t1 ON abs(t1.c0) WHERE t2.c0 IN (SELECT c0 FROM e);
+SELECT count(*) FROM t2 LEFT JOIN t1 ON abs(t1.c0) WHERE EXISTS (SELECT 0 FROM e);
+SELECT 0 FROM t2 LEFT JOIN t1 ON abs(t1.c0) WHERE EXISTS (SELECT 0 FROM t1);
