@@ -21,6 +21,15 @@ func FuzzSQL(f *testing.F) {
 		"WITH w AS (SELECT a FROM t1) SELECT * FROM w, t2 WHERE w.a = t2.x",
 		"BEGIN; INSERT INTO t2 VALUES(1,2); ROLLBACK",
 		"SELECT CASE WHEN a THEN b ELSE c END, CAST(a AS TEXT) FROM t1",
+		// Subqueries in FROM: flattened, run as co-routines or materialized.
+		"SELECT * FROM (SELECT a, b FROM t1 WHERE a > 1) AS s JOIN t2 ON s.a = t2.x WHERE s.b IS NOT NULL",
+		"SELECT * FROM v WHERE a > 1 ORDER BY x",
+		"SELECT * FROM (SELECT a FROM t1 UNION ALL SELECT x FROM t2) WHERE a > 0",
+		"SELECT * FROM t1 LEFT JOIN (SELECT x, y + 1 AS z FROM t2) s ON s.x = t1.a",
+		"SELECT count(*) FROM (SELECT DISTINCT b FROM t1 ORDER BY b LIMIT 2) GROUP BY 1",
+		"WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c ORDER BY 1 LIMIT 5 OFFSET 1) SELECT * FROM c",
+		"SELECT * FROM t1 RIGHT JOIN (t2 JOIN t1 AS u ON u.a = t2.x) ON t1.a = t2.y",
+		"EXPLAIN QUERY PLAN SELECT * FROM (SELECT a, max(c) FROM t1 GROUP BY a) s, v WHERE s.a = v.x",
 	}
 	for _, s := range seeds {
 		f.Add(s)
