@@ -176,7 +176,9 @@
 //     WRITE lock released: PASSIVE passes while many frames are left to
 //     copy, then a short FULL one for the last few, so that the next writer
 //     can start the WAL over even when writers follow each other without
-//     a pause (see autoCheckpointWAL). With Options.BackgroundCheckpoint it
+//     a pause (see autoCheckpointWAL). The WAL is synced before the FULL
+//     pass waits for the WRITE lock, so that the sync it makes holding the
+//     lock has the frames of one transaction or two to flush. With Options.BackgroundCheckpoint it
 //     runs in a goroutine per database file instead of in the committing
 //     connection (checkpointer.go). Checkpoint runs PRAGMA wal_checkpoint's
 //     four modes, in the calling connection.

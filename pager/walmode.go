@@ -387,6 +387,13 @@ func (p *Pager) autoCheckpointWAL(passes, threshold int) {
 		// where SQLite's PASSIVE checkpoint would not.
 		return
 	}
+	// The frames committed since the last pass are flushed before the
+	// wait, so that the sync made holding the lock flushes only those
+	// committed during the wait (one transaction, as the FULL pass is
+	// first in line).
+	if p.log.SyncFrames() != nil {
+		return
+	}
 	p.walWaitWrite = true
 	ctx := p.ctx
 	p.ctx = lockqueue.WithPriority(p.lockCtx())

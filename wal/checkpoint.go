@@ -122,6 +122,22 @@ func (l *Log) Checkpoint(mode CheckpointMode, busy BusyFunc) (res CheckpointResu
 	return res, err
 }
 
+// SyncFrames makes the frames written to the WAL so far durable (unless
+// the WAL is not synced at all), holding no lock. A checkpoint syncs the
+// WAL before it overwrites pages of the database file; one that is about
+// to wait for the WRITE lock calls SyncFrames first, so that the sync it
+// makes holding the lock, and keeping every writer waiting, finds only
+// the frames of the last transaction or two still to flush.
+func (l *Log) SyncFrames() error {
+	if l.opts.ReadOnly || l.opts.Sync == SyncOff {
+		return nil
+	}
+	if err := l.file.Sync(osvfs.SyncNormal); err != nil {
+		return fmt.Errorf("wal: sync %s: %w", l.walName, err)
+	}
+	return nil
+}
+
 // backfill is SQLite's walCheckpoint, for the header in l.hdr.
 func (l *Log) backfill(mode CheckpointMode, busy BusyFunc) error {
 	if l.nBackfill() < l.hdr.mxFrame {

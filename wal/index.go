@@ -113,7 +113,7 @@ func (l *Log) indexAppend(frame, pgno uint32) error {
 			return err
 		}
 	}
-	key := hashKey(pgno)
+	key := l.probeStart(block, idx, pgno)
 	for collide := idx; load16(r, hashSlotOffset(key)) != 0; key = (key + 1) & (hashSlots - 1) {
 		if collide == 0 {
 			return errCorrupt("wal-index hash table %d is full", block)
@@ -122,7 +122,59 @@ func (l *Log) indexAppend(frame, pgno uint32) error {
 	}
 	store32(r, pgnoOffset(block, idx), pgno)
 	store16(r, hashSlotOffset(key), uint16(idx))
+	l.noteAppend(block, idx, pgno, key)
 	return nil
+}
+
+// appendHint is where an earlier frame of a page went in a block's hash
+// table. A page that every commit writes (page 1, the root of a table
+// being filled) makes a collision chain as long as its frames in the
+// block, thousands of slots, that each append would walk to its end
+// (and SQLite's does). The table's layout is SQLite's and stays so; the
+// hint only lets this connection start the walk further along.
+//
+// A hint is used only while its slot still holds its frame, and that
+// frame still holds its page: the frame was put there by a walk from the
+// page's hash key that found every slot before it taken, by frames older
+// than it; slots are only ever emptied of frames newer than some limit
+// (a rollback, cleanupHash) or all at once (a new block or generation),
+// so while the hinted frame stays, so do those before it. The next empty
+// slot is therefore after the hinted one, the very slot the full walk
+// would reach.
+type appendHint struct {
+	block int
+	idx   uint32 // the frame, relative to the block
+	slot  int    // its hash slot
+}
+
+// probeStart is the slot from which indexAppend looks for an empty one
+// for frame idx of block, holding page pgno: the page's hash key, or just
+// past the hinted slot.
+func (l *Log) probeStart(block int, idx, pgno uint32) int {
+	key := hashKey(pgno)
+	h, ok := l.appendHints[pgno]
+	if !ok || h.block != block || h.idx >= idx {
+		return key
+	}
+	r := l.regions[block]
+	if uint32(load16(r, hashSlotOffset(h.slot))) != h.idx || load32(r, pgnoOffset(block, h.idx)) != pgno {
+		return key
+	}
+	return (h.slot + 1) & (hashSlots - 1)
+}
+
+// maxAppendHints bounds the pages remembered by noteAppend.
+const maxAppendHints = 256
+
+// noteAppend remembers the slot of frame idx (page pgno) of block.
+func (l *Log) noteAppend(block int, idx, pgno uint32, slot int) {
+	if l.appendHints == nil {
+		l.appendHints = make(map[uint32]appendHint)
+	}
+	if _, ok := l.appendHints[pgno]; !ok && len(l.appendHints) >= maxAppendHints {
+		clear(l.appendHints)
+	}
+	l.appendHints[pgno] = appendHint{block: block, idx: idx, slot: slot}
 }
 
 // cleanupHash forgets every frame after mxFrame in mxFrame's block (SQLite's

@@ -88,7 +88,10 @@ type Log struct {
 	shared   *sharedMapping
 
 	frameBuf []byte // scratch for writing frames and recovery
-	closed   bool
+	// appendHints remembers, per page, the hash slot where indexAppend
+	// last put one of its frames (see appendHint).
+	appendHints map[uint32]appendHint
+	closed      bool
 }
 
 // Open opens the WAL of the database whose file is db (already open, and

@@ -77,8 +77,11 @@ func (l *Log) BeginReadSince(drop func(pgno uint32)) (changed, all bool, err err
 			l.recent = l.recent[:0]
 			return true, true, nil
 		}
-		drop(pgno)
-		l.noteRecent(pgno, f)
+		if !l.noteRecent(pgno, f) {
+			// The first of its frames here: a page that every
+			// commit writes is dropped once, not once per commit.
+			drop(pgno)
+		}
 	}
 	// A reader on READ0 does not keep the WAL from starting over: if it
 	// did while the page numbers were read, some may belong to the new
@@ -96,17 +99,19 @@ func (l *Log) BeginReadSince(drop func(pgno uint32)) (changed, all bool, err err
 const maxRecent = 64
 
 // noteRecent records that frame, one of the newest of the snapshot, holds
-// page pgno. Beyond maxRecent pages nothing is recorded.
-func (l *Log) noteRecent(pgno, frame uint32) {
+// page pgno, and reports whether an earlier frame of the page was recorded
+// already. Beyond maxRecent pages nothing is recorded.
+func (l *Log) noteRecent(pgno, frame uint32) (known bool) {
 	for i := range l.recent {
 		if l.recent[i].pgno == pgno {
 			l.recent[i].frame = frame
-			return
+			return true
 		}
 	}
 	if len(l.recent) < maxRecent {
 		l.recent = append(l.recent, pageFrame{pgno, frame})
 	}
+	return false
 }
 
 // recentFrame is FindFrame's shortcut for the pages that the commits just

@@ -84,3 +84,35 @@ func TestBeginReadSince(t *testing.T) {
 	}
 	r.log.EndRead()
 }
+
+// BeginReadSince names a page written by several of the commits in between
+// once (page 1, which every commit writes, above all), and still names
+// every page when more pages changed than it keeps a list of.
+func TestBeginReadSinceNamesPagesOnce(t *testing.T) {
+	vfs := osvfs.NewMem()
+	w := openConn(t, vfs, "db", Options{})
+	defer w.mustClose()
+	r := openConn(t, vfs, "db", Options{})
+	defer r.mustClose()
+	w.mustCommit(map[uint32]byte{1: 'a'}, 1)
+	r.beginSince()
+	r.log.EndRead()
+
+	const pages = maxRecent + 20
+	for pgno := uint32(2); pgno <= pages; pgno++ {
+		w.mustCommit(map[uint32]byte{1: byte(pgno), pgno: 'b'}, pages)
+	}
+	named := map[uint32]int{}
+	if _, all, err := r.log.BeginReadSince(func(pgno uint32) { named[pgno]++ }); err != nil || all {
+		t.Fatalf("BeginReadSince: all %v, err %v", all, err)
+	}
+	defer r.log.EndRead()
+	if named[1] != 1 {
+		t.Errorf("page 1, written by every commit, named %d times; want once", named[1])
+	}
+	for pgno := uint32(1); pgno <= pages; pgno++ {
+		if named[pgno] == 0 {
+			t.Errorf("page %d changed and was not named", pgno)
+		}
+	}
+}
