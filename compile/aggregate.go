@@ -368,6 +368,12 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 		return nil
 	}
 	if len(groupBy) == 0 {
+		// A lone DISTINCT aggregate may be read in distinct order from an
+		// index in SQLite, without its temporary table; which it is
+		// cannot be told here, so its line is only shown beside others.
+		if len(agg.funcs) > 1 {
+			c.distinctAggPlan(agg)
+		}
 		err := c.whereLoops(sc, core.Where, func() error {
 			base := c.regs(nArgVals + 1)
 			if err := evalArgs(base); err != nil {
@@ -381,84 +387,28 @@ func (c *compiler) aggregateQuery(sc *scope, core *ast.SelectCore, rcs []resultC
 		return output()
 	}
 
-	nKey, nSrc := len(groupBy), nSlots
-	var colls []string
-	for _, g := range groupBy {
-		n, _ := c.exprCollation(sc, g)
-		colls = append(colls, n)
-	}
-	ki, err := c.keyInfo(colls, nil)
-	if err != nil {
-		return err
-	}
-	gsort := c.cursor()
-	c.emitP4(vdbe.CodeSorterOpen, gsort, 0, 0, vdbe.P4{KeyInfo: ki})
-	// The sorter rows: the group keys, each source's rowid (for the bare
-	// columns), then the aggregates' FILTER and argument values.
-	width := nKey + nSrc + nArgVals
-	err = c.whereLoops(sc, core.Where, func() error {
-		keys := c.regs(width)
-		for i, g := range groupBy {
-			if err := c.expr(sc, g, keys+i); err != nil {
-				return err
+	startGroup := func(int) {
+		c.emit(vdbe.CodeInteger, 1, firstRow, 0)
+		for _, f := range agg.funcs {
+			c.emit(vdbe.CodeAggReset, f.slot, 0, 0)
+			if f.distinctCur >= 0 {
+				c.emit(vdbe.CodeClearEphemeral, f.distinctCur, 0, 0)
 			}
 		}
-		for i, s := range srcs {
-			c.saveRow(s, keys+nKey+slotOf[i])
-		}
-		if err := evalArgs(keys + nKey + nSrc); err != nil {
-			return err
-		}
-		c.emit(vdbe.CodeSorterInsert, gsort, keys, width)
-		return nil
-	})
-	if err != nil {
+	}
+	if err := c.groupedLoop(sc, core.Where, groupBy, order, nSlots, nArgVals, slotOf, startGroup, evalArgs, stepAggs, output); err != nil {
 		return err
 	}
-	c.addPlan(0, "USE TEMP B-TREE FOR GROUP BY")
-	prev, cur := c.regs(nKey), c.regs(nKey)
-	first, ret := c.reg(), c.reg()
-	outSub, finish, done := c.newLabel(), c.newLabel(), c.newLabel()
-	c.emit(vdbe.CodeInteger, 1, first, 0)
-	c.emit(vdbe.CodeSorterSort, gsort, finish, 0)
-	top := c.addr()
-	for i := 0; i < nKey; i++ {
-		c.emit(vdbe.CodeColumn, gsort, i, cur+i)
-	}
-	newGroup, same, emitGroup := c.newLabel(), c.newLabel(), c.newLabel()
-	c.emit(vdbe.CodeIf, first, newGroup, 0)
-	c.emitP4(vdbe.CodeCompare, prev, cur, 0, vdbe.P4{KeyInfo: ki})
-	c.emit(vdbe.CodeJump, emitGroup, same, emitGroup)
-	c.place(emitGroup)
-	c.emit(vdbe.CodeGosub, ret, outSub, 0)
-	c.place(newGroup)
-	c.emit(vdbe.CodeCopy, cur, prev, nKey)
-	c.emit(vdbe.CodeInteger, 0, first, 0)
-	c.emit(vdbe.CodeInteger, 1, firstRow, 0)
-	for _, f := range agg.funcs {
-		c.emit(vdbe.CodeAggReset, f.slot, 0, 0)
-		if f.distinctCur >= 0 {
-			c.emit(vdbe.CodeClearEphemeral, f.distinctCur, 0, 0)
-		}
-	}
-	c.place(same)
-	vals := c.regs(nSrc + nArgVals + 1)
-	for i := 0; i < nSrc+nArgVals; i++ {
-		c.emit(vdbe.CodeColumn, gsort, nKey+i, vals+i)
-	}
-	if err := stepAggs(vals+nSrc, vals); err != nil {
-		return err
-	}
-	c.emit(vdbe.CodeSorterNext, gsort, top, 0)
-	c.emit(vdbe.CodeIf, first, finish, 0)
-	c.emit(vdbe.CodeGosub, ret, outSub, 0)
-	c.place(finish)
-	c.emit(vdbe.CodeGoto, 0, done, 0)
-	c.place(outSub)
-	if err := output(); err != nil {
-		return err
-	}
-	c.emit(vdbe.CodeReturn, ret, 0, 0)
-	c.place(done)
+	c.distinctAggPlan(agg)
 	return nil
+}
+
+// distinctAggPlan adds the plan line of each DISTINCT aggregate's
+// temporary table of the values seen.
+func (c *compiler) distinctAggPlan(agg *aggInfo) {
+	for _, f := range agg.funcs {
+		if f.distinctCur >= 0 {
+			c.addPlan(0, "USE TEMP B-TREE FOR "+f.def.Name+"(DISTINCT)")
+		}
+	}
 }

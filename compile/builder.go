@@ -24,11 +24,12 @@ type compiler struct {
 	writes           bool
 	plan             []vdbe.PlanStep
 	planID           int
-	planParent       int                    // the plan node new steps hang under (eqp.go)
-	nextSub          *subPlan               // the subquery plan node subqueryOnce opens
-	selIDs           map[*ast.Select]int    // SQLite's numbers of the statement's SELECTs
-	subNodes         map[*ast.Select]bool   // subqueries that have a plan node
-	joinIDs          map[*ast.ParenJoin]int // the numbers of parenthesized joins made subqueries
+	planParent       int                     // the plan node new steps hang under (eqp.go)
+	nextSub          *subPlan                // the subquery plan node subqueryOnce opens
+	selIDs           map[*ast.Select]int     // SQLite's numbers of the statement's SELECTs
+	valuesIDs        map[*ast.SelectCore]int // numbers of VALUES read as subqueries (numberSelects)
+	subNodes         map[*ast.Select]bool    // subqueries that have a plan node
+	joinIDs          map[*ast.ParenJoin]int  // the numbers of parenthesized joins made subqueries
 	// bound answers the column references of flattened subqueries
 	// (flatten.go).
 	bound map[*ast.ColumnRef]resolved
@@ -89,12 +90,9 @@ func (c *compiler) finish() *vdbe.Program {
 	c.prog.NumAggs = c.nAgg
 	c.prog.ReadOnly = !c.writes
 	c.prog.Plan = c.plan
-	if !readsSource(c.plan) {
-		// A statement that reads no table, view or subquery keeps an empty
-		// plan: the engine runs such a statement without a transaction
-		// (its "SCAN CONSTANT ROW" lines are not shown for it).
-		c.prog.Plan = nil
-	}
+	// A statement that reads no table, view or subquery: the engine runs
+	// it without a transaction when it also writes nothing.
+	c.prog.ReadsNoSource = !readsSource(c.plan)
 	c.prog.MayAbort = c.writes && !c.noAbort
 	return c.prog
 }

@@ -16,8 +16,27 @@ import (
 func (c *compiler) compileCompound(parent *scope, sel *ast.Select, d *dest) (*selectInfo, error) {
 	cores := []*ast.SelectCore{sel.Core}
 	ops := []ast.CompoundOp{}
+	// A VALUES of several rows on the left of a compound is, as SQLite's
+	// parser builds it, a UNION ALL of one-row VALUES: nValues parts.
+	nValues := 0
+	if rows := sel.Core.Values; len(rows) > 1 {
+		cores, nValues = nil, len(rows)
+		for i, row := range rows {
+			cores = append(cores, &ast.SelectCore{Values: [][]ast.Expr{row}})
+			if i > 0 {
+				ops = append(ops, ast.UnionAll)
+			}
+		}
+	}
 	for _, cp := range sel.Compounds {
-		cores = append(cores, cp.Core)
+		core := cp.Core
+		if len(core.Values) > 1 {
+			var err error
+			if core, err = c.valuesSubquery(core); err != nil {
+				return nil, err
+			}
+		}
+		cores = append(cores, core)
 		ops = append(ops, cp.Op)
 	}
 	// The shape comes from the first part.
@@ -28,9 +47,17 @@ func (c *compiler) compileCompound(parent *scope, sel *ast.Select, d *dest) (*se
 			return nil, err
 		}
 		shapes[i] = cols
-		if i > 0 && len(cols) != len(shapes[0]) {
-			return nil, errorf("SELECTs to the left and right of %s do not have the same number of result columns", ops[i-1])
+	}
+	// Each part must have as many columns as the one to its left; SQLite
+	// checks from the right, and names the part that differs.
+	for i := len(cores) - 1; i > 0; i-- {
+		if len(shapes[i]) == len(shapes[i-1]) {
+			continue
 		}
+		if i < nValues {
+			return nil, errorf("all VALUES must have the same number of terms")
+		}
+		return nil, errorf("SELECTs to the left and right of %s do not have the same number of result columns", ops[i-1])
 	}
 	n := len(shapes[0])
 	info := &selectInfo{}
@@ -63,6 +90,16 @@ func (c *compiler) compileCompound(parent *scope, sel *ast.Select, d *dest) (*se
 	}
 	if d.kind == destScalar || d.kind == destExists {
 		lc.end = d.done
+	}
+	if merge := c.mergeKey(sel, order, info.colls); merge != nil {
+		err := c.mergeParts(parent, cores, ops, len(cores)-1, n, merge, info.colls, func(r int) error {
+			return c.emitRow(d, r, n, lc)
+		})
+		if err != nil {
+			return nil, err
+		}
+		c.place(end)
+		return info, nil
 	}
 	allUnionAll := true
 	for _, op := range ops {
@@ -376,4 +413,23 @@ func compoundPartLabel(i int, ops []ast.CompoundOp) string {
 		return "UNION ALL"
 	}
 	return ops[i-1].String() + " USING TEMP B-TREE"
+}
+
+// valuesSubquery turns a VALUES of several rows, a part of a compound
+// other than the first, into SELECT * FROM (VALUES ...), as SQLite's
+// parser does: the subquery runs as a co-routine.
+func (c *compiler) valuesSubquery(core *ast.SelectCore) (*ast.SelectCore, error) {
+	for _, row := range core.Values {
+		if len(row) != len(core.Values[0]) {
+			return nil, errorf("all VALUES must have the same number of terms")
+		}
+	}
+	sub := &ast.Select{Core: core}
+	if c.selIDs != nil {
+		c.selIDs[sub] = c.valuesIDs[core]
+	}
+	return &ast.SelectCore{
+		Columns: []ast.ResultColumn{{Star: true}},
+		From:    &ast.From{Items: []ast.JoinItem{{Source: &ast.SubquerySource{Select: sub}}}},
+	}, nil
 }

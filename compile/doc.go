@@ -64,7 +64,18 @@
 // only the group keys and each source's rowid, and the sources are
 // repositioned on those rows to step the aggregates, and once more on a
 // group's last row (or its min()/max() row) to evaluate bare columns and
-// correlated subqueries of the output.
+// correlated subqueries of the output. When the planner can read the
+// single source in group order instead (an index on the GROUP BY terms,
+// in any permutation, or the rowid), there is no sorter: a group is
+// output as soon as a row with other keys arrives, and an ORDER BY naming
+// the GROUP BY terms needs no sort of its own (group_order.go).
+//
+// # Compounds
+//
+// A compound SELECT combines its parts in temporary indexes, or streams
+// them for UNION ALL (compound.go); with an ORDER BY it runs, as in
+// SQLite, as a merge of two co-routines whose rows come sorted, the left
+// one itself a merge when it is a compound (compound_merge.go).
 //
 // # Writes
 //

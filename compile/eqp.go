@@ -28,9 +28,14 @@ type subPlan struct {
 // of its FROM clause, or has an alias or a join constraint. Its number
 // names it "(join-N)" where it is materialized (the right operand of a
 // RIGHT or FULL JOIN).
-func numberSelects(top *ast.Select) (map[*ast.Select]int, map[*ast.ParenJoin]int) {
+//
+// A VALUES of several rows that is not the first part of a compound is
+// read, in SQLite, as a subquery named after its last row's SELECT: that
+// number is in valuesIDs.
+func numberSelects(top *ast.Select) (map[*ast.Select]int, map[*ast.ParenJoin]int, map[*ast.SelectCore]int) {
 	ids := map[*ast.Select]int{}
 	joinIDs := map[*ast.ParenJoin]int{}
+	valuesIDs := map[*ast.SelectCore]int{}
 	n := 0
 	var sel func(s *ast.Select)
 	var expr func(e ast.Expr)
@@ -70,13 +75,14 @@ func numberSelects(top *ast.Select) (map[*ast.Select]int, map[*ast.ParenJoin]int
 		}
 	}
 	core := func(c *ast.SelectCore) {
-		if len(c.Values) > 1 {
-			// SQLite's parser makes a SELECT of each row but the last.
-			n += len(c.Values) - 1
-		}
-		for _, row := range c.Values {
+		for i, row := range c.Values {
 			for _, e := range row {
 				expr(e)
+			}
+			if i < len(c.Values)-1 {
+				// SQLite's parser makes a SELECT of each row but the
+				// last, after the row's subqueries.
+				n++
 			}
 		}
 		for _, rc := range c.Columns {
@@ -104,6 +110,12 @@ func numberSelects(top *ast.Select) (map[*ast.Select]int, map[*ast.ParenJoin]int
 		for _, cp := range s.Compounds {
 			n++
 			core(cp.Core)
+			if len(cp.Core.Values) > 1 {
+				// The subquery takes the last row's number; the SELECT
+				// that reads it takes the next.
+				n++
+				valuesIDs[cp.Core] = n
+			}
 		}
 		for _, o := range s.OrderBy {
 			expr(o.Expr)
@@ -114,7 +126,7 @@ func numberSelects(top *ast.Select) (map[*ast.Select]int, map[*ast.ParenJoin]int
 		ids[s] = n
 	}
 	sel(top)
-	return ids, joinIDs
+	return ids, joinIDs, valuesIDs
 }
 
 // beginSubPlan opens the plan node of the subquery c.nextSub names, if

@@ -318,35 +318,36 @@ func (c *compiler) planOrder(sc *scope, l *planLevel) bool {
 			}
 			eqCols = append(eqCols, k.col)
 		}
-		ok, rev := c.orderedBy(sc, s, a.ix, eqCols, order)
+		ok, rev, loose := c.deliversOrder(sc, s, a.ix, eqCols)
 		if !ok || (rev && (a.lo != nil || a.hi != nil)) {
 			return false
 		}
-		a.reverse = rev
+		a.reverse, sc.orderLoose = rev, loose
 		return true
 	case accessScan:
-		if ok, rev := c.orderedBy(sc, s, nil, nil, order); ok {
-			a.reverse = rev
+		if ok, rev, loose := c.deliversOrder(sc, s, nil, nil); ok {
+			a.reverse, sc.orderLoose = rev, loose
 			return true
 		}
 		var best *schema.Index
-		bestRev := false
+		bestRev, bestLoose := false, false
 		for _, ix := range s.usableIndexes() {
 			if ix.Partial != nil {
 				continue
 			}
-			ok, rev := c.orderedBy(sc, s, ix, nil, order)
+			ok, rev, loose := c.deliversOrder(sc, s, ix, nil)
 			if !ok {
 				continue
 			}
 			if best == nil || (covers(s, ix, sc.usedCols) && !covers(s, best, sc.usedCols)) {
-				best, bestRev = ix, rev
+				best, bestRev, bestLoose = ix, rev, loose
 			}
 		}
 		if best == nil {
 			return false
 		}
 		*a = access{kind: accessIndex, ix: best, reverse: bestRev, cost: a.cost}
+		sc.orderLoose = bestLoose
 		return true
 	}
 	return false

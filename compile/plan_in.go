@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/wrendb/wren/parser/ast"
-	"github.com/wrendb/wren/schema"
 	"github.com/wrendb/wren/vdbe"
 )
 
@@ -253,36 +252,29 @@ func (c *compiler) inSubqueryLoop(sc *scope, s *source, k *cons, coll string, ep
 }
 
 // selfContained reports whether every column reference of sel, a simple
-// SELECT from tables, resolves to one of its own tables, as name
-// resolution would find it there before looking outside: then it reads
-// nothing of an enclosing query, even when it names the same tables and
-// columns ("c0 IN (SELECT total(c0) FROM t0)"). Anything it cannot be
-// sure of (a view, a CTE, a nested subquery, a window, a name that is not
-// a column of its tables) answers false.
+// SELECT from tables (or from such SELECTs), resolves to one of its own
+// sources, as name resolution would find it there before looking
+// outside: then it reads nothing of an enclosing query, even when it
+// names the same tables and columns ("c0 IN (SELECT total(c0) FROM t0)").
+// Anything it cannot be sure of (a view, a CTE, a nested subquery in an
+// expression, a window, a name that is not a column of its sources)
+// answers false.
 func (c *compiler) selfContained(sel *ast.Select) bool {
 	core := sel.Core
 	if sel.With != nil || len(sel.Compounds) > 0 || core == nil || core.Values != nil || core.From == nil || len(core.Windows) > 0 {
 		return false
 	}
-	tables := map[string]*schema.Table{} // by alias or name
+	sources := map[string]map[string]bool{} // the columns of each source, by alias or name
 	columns := map[string]bool{"rowid": true, "oid": true, "_rowid_": true}
 	exprs := []ast.Expr{core.Where, core.Having, sel.Limit, sel.Offset}
 	for _, item := range core.From.Items {
-		tn, ok := item.Source.(*ast.TableName)
-		if !ok || tn.HasArgs || tn.Name.Schema.Name != "" || c.lookupCTE(tn.Name.Name.Name) != nil {
+		name, cols := c.selfContainedSource(item.Source)
+		if cols == nil {
 			return false
 		}
-		t := c.sch.Table(tn.Name.Name.Name)
-		if t == nil {
-			return false // a view, or no such table
-		}
-		name := tn.Name.Name.Name
-		if tn.Alias.Name != "" {
-			name = tn.Alias.Name
-		}
-		tables[lower(name)] = t
-		for _, col := range t.Columns {
-			columns[lower(col.Name)] = true
+		sources[lower(name)] = cols
+		for col := range cols {
+			columns[col] = true
 		}
 		exprs = append(exprs, item.On)
 	}
@@ -309,8 +301,8 @@ func (c *compiler) selfContained(sel *ast.Select) bool {
 				case x.Schema.Name != "":
 					ok = false
 				case x.Table.Name != "":
-					t := tables[lower(x.Table.Name)]
-					ok = ok && t != nil && (t.ColumnIndex(col) >= 0 || col == "rowid" || col == "oid" || col == "_rowid_")
+					cols := sources[lower(x.Table.Name)]
+					ok = ok && cols != nil && cols[col]
 				default:
 					ok = ok && columns[col]
 				}
@@ -322,4 +314,51 @@ func (c *compiler) selfContained(sel *ast.Select) bool {
 		}
 	}
 	return true
+}
+
+// selfContainedSource is the name and the lower-cased column names of a
+// FROM source of a selfContained SELECT: a table, or a selfContained
+// subquery whose result columns all have plain names. It returns nil
+// columns for anything else.
+func (c *compiler) selfContainedSource(src ast.TableSource) (string, map[string]bool) {
+	switch src := src.(type) {
+	case *ast.TableName:
+		if src.HasArgs || src.Name.Schema.Name != "" || c.lookupCTE(src.Name.Name.Name) != nil {
+			return "", nil
+		}
+		t := c.sch.Table(src.Name.Name.Name)
+		if t == nil {
+			return "", nil // a view, or no such table
+		}
+		name := src.Name.Name.Name
+		if src.Alias.Name != "" {
+			name = src.Alias.Name
+		}
+		cols := map[string]bool{"rowid": true, "oid": true, "_rowid_": true}
+		for _, col := range t.Columns {
+			cols[lower(col.Name)] = true
+		}
+		return name, cols
+	case *ast.SubquerySource:
+		if src.Alias.Name == "" || !c.selfContained(src.Select) {
+			return "", nil
+		}
+		cols := map[string]bool{}
+		for _, rc := range src.Select.Core.Columns {
+			switch {
+			case rc.Star:
+				return "", nil
+			case rc.Alias.Name != "":
+				cols[lower(rc.Alias.Name)] = true
+			default:
+				ref, ok := rc.Expr.(*ast.ColumnRef)
+				if !ok {
+					return "", nil
+				}
+				cols[lower(ref.Column.Name)] = true
+			}
+		}
+		return src.Alias.Name, cols
+	}
+	return "", nil
 }

@@ -7,10 +7,15 @@ package compile
 // estimates them) multiplied by the rows of the levels outside it, plus a
 // one-time full scan for an automatic index. Small joins try every order;
 // larger ones place the cheapest next source greedily. A LEFT JOIN keeps
-// the FROM order, which fixes which side may be NULL. A full scan that
-// planCovering will turn into a scan of a narrower covering index costs
-// less per row, so such a source goes inside, as in SQLite; a partial
-// index, assumed to hold half the rows, goes outside.
+// the FROM order, which fixes which side may be NULL.
+//
+// The finer points follow SQLite's costs where they decide its orders: a
+// full scan that planCovering will turn into a scan of a narrower
+// covering index costs less per row, so such a source goes inside (the
+// outermost scan's cost does not count, as it is lost in the inner
+// loops'); a partial index, assumed to hold half the rows, and a scan
+// whose rows the terms at its level filter, produce fewer rows, so they
+// go outside.
 
 // exhaustiveJoin is the most sources whose every order is costed.
 const exhaustiveJoin = 5

@@ -49,7 +49,7 @@ func TestPlans(t *testing.T) {
 		{"SELECT * FROM t ORDER BY a DESC LIMIT 3", []string{"SCAN t USING INDEX ta"}},
 		{"SELECT * FROM t ORDER BY c", []string{"SCAN t", "USE TEMP B-TREE FOR ORDER BY"}},
 		{"SELECT * FROM t NOT INDEXED WHERE a = 5", []string{"SCAN t"}},
-		{"SELECT a, count(*) FROM t GROUP BY a ORDER BY 2", []string{"SCAN t USING COVERING INDEX ta", "USE TEMP B-TREE FOR GROUP BY", "USE TEMP B-TREE FOR ORDER BY"}},
+		{"SELECT a, count(*) FROM t GROUP BY a ORDER BY 2", []string{"SCAN t USING COVERING INDEX ta", "USE TEMP B-TREE FOR ORDER BY"}},
 	}
 	for _, tc := range cases {
 		st, _, err := parser.Parse(tc.sql)

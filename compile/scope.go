@@ -116,6 +116,14 @@ type scope struct {
 	usedCols  map[string]bool
 	orderHint []orderTerm
 	ordered   bool
+	// groupHint says orderHint is a GROUP BY's (group_order.go): any
+	// permutation of its terms in any directions groups the rows, read
+	// forwards, unless groupSorted (an ORDER BY names the terms) and the
+	// loops can deliver the hint's own order; orderLoose tells that they
+	// deliver only a permutation.
+	groupHint   bool
+	groupSorted bool
+	orderLoose  bool
 
 	// visible, when set, are the sources names can see, in FROM order:
 	// srcs then also holds the hidden sources of flattened subqueries in

@@ -58,7 +58,7 @@ func ordinal(n int) string {
 
 // compileSelectStmt compiles a top-level SELECT that returns rows.
 func (c *compiler) compileSelectStmt(sel *ast.Select) error {
-	c.selIDs, c.joinIDs = numberSelects(sel)
+	c.selIDs, c.joinIDs, c.valuesIDs = numberSelects(sel)
 	info, err := c.compileSelect(nil, sel, &dest{kind: destOutput})
 	if err != nil {
 		return err
@@ -345,6 +345,12 @@ func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []as
 	if core.Having != nil && core.GroupBy == nil && !isAgg {
 		return nil, errorf("a GROUP BY clause is required before HAVING")
 	}
+	// A query of one row at most (no FROM, or an aggregate without GROUP
+	// BY) needs no sort, and SQLite plans none; terms that are not result
+	// columns are still compiled, for their errors.
+	if !core.Distinct && (core.From == nil || (isAgg && core.GroupBy == nil)) && orderNamesResults(order) {
+		order = nil
+	}
 	// EXISTS only asks whether a row comes out: as in SQLite, its ORDER BY
 	// and DISTINCT are dropped and its result columns never evaluated
 	// (aggregates still make it one row, and are still stepped).
@@ -595,6 +601,9 @@ func (c *compiler) compileValues(sc *scope, core *ast.SelectCore, orderBy []ast.
 	if d.kind == destScalar || d.kind == destExists {
 		lc.end = d.done
 	}
+	if len(core.Values) == 1 && orderNamesResults(order) {
+		order = nil // one row needs no sort
+	}
 	base := c.regs(n)
 	sorterCur := -1
 	if len(order) > 0 {
@@ -660,6 +669,17 @@ func orderCoversResult(order []orderTerm, colls []string) bool {
 	}
 	for _, ok := range seen {
 		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// orderNamesResults reports whether every ORDER BY term is a result
+// column.
+func orderNamesResults(order []orderTerm) bool {
+	for _, o := range order {
+		if o.result < 0 {
 			return false
 		}
 	}

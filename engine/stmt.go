@@ -132,15 +132,15 @@ func (s *Stmt) compileNow() error {
 	s.vm = vdbe.NewVM(prog)
 	s.sch = c.sch
 	s.writes = !prog.ReadOnly
-	s.noTx = !s.writes && len(prog.Plan) == 0 && !opensBTree(prog)
+	s.noTx = !s.writes && prog.ReadsNoSource && !opensBTree(prog)
 	s.cols = prog.ColumnNames
 	return nil
 }
 
 // opensBTree reports whether prog opens a cursor on a table or index of
-// the file. A read-only program that opens none and has no query plan
-// (no FROM, so no table or view) depends on neither the file nor the
-// schema: it runs without a transaction.
+// the file. A read-only program that opens none and reads no source (no
+// FROM, so no table or view) depends on neither the file nor the schema:
+// it runs without a transaction.
 func opensBTree(prog *vdbe.Program) bool {
 	for i := range prog.Ops {
 		switch prog.Ops[i].Code {

@@ -35,6 +35,11 @@ type Program struct {
 	NotNull []bool
 	// Plan is the query plan, for EXPLAIN QUERY PLAN.
 	Plan []PlanStep
+	// ReadsNoSource is true when the program reads no table, view or
+	// subquery (a SELECT without FROM, VALUES): its plan holds only
+	// "SCAN CONSTANT ROW" steps, and a read-only such program needs no
+	// transaction.
+	ReadsNoSource bool
 }
 
 // Op is one instruction. The meaning of the operands depends on Code; the
