@@ -368,8 +368,18 @@ func (c *compiler) compileCore(parent *scope, core *ast.SelectCore, orderBy []as
 	// subqueries are materialized, as SQLite checks it before its loops:
 	// when it is false they never run. An aggregate query still produces
 	// its row, so it only skips the materializations.
+	// The ON terms of inner joins are WHERE terms too, unless a RIGHT or
+	// FULL JOIN can bring rows back that an inner join dropped.
+	whereTerms := splitAnd(core.Where, nil)
+	if !hasRightJoin(sc) {
+		for _, s := range sc.srcs {
+			if !s.left && !s.right {
+				whereTerms = splitAnd(s.on, whereTerms)
+			}
+		}
+	}
 	var constTerms []ast.Expr
-	for _, term := range splitAnd(core.Where, nil) {
+	for _, term := range whereTerms {
 		if !hasSubquery(term) && c.termMask(sc, term) == 0 {
 			constTerms = append(constTerms, term)
 		}
