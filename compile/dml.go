@@ -52,12 +52,20 @@ func (c *compiler) targetTable(name ast.QualifiedName) (*schema.Table, error) {
 	t := c.sch.Table(n)
 	if t == nil {
 		if c.sch.View(n) != nil {
+			for _, tr := range c.sch.TableTriggers(n) {
+				if tr.Stmt.Time == ast.TriggerInsteadOf {
+					return nil, errorf("INSTEAD OF triggers are not supported yet")
+				}
+			}
 			return nil, errorf("cannot modify %s because it is a view", n)
 		}
 		return nil, errorf("no such table: %s", n)
 	}
 	if strings.EqualFold(t.Name, "sqlite_schema") {
 		return nil, errorf("table sqlite_master may not be modified")
+	}
+	if err := t.CheckSupported(); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
@@ -388,6 +396,16 @@ func (c *compiler) writeRow(w *writeTarget, rowid, cols int, onError ast.Conflic
 			c.halt(resultcode.ConstraintNotNull, act, msg)
 		}
 		c.place(ok)
+	}
+	// STRICT column types, after NOT NULL as in SQLite.
+	if t.Strict {
+		for i, col := range t.Columns {
+			if i == t.RowidAlias || col.StrictType == "ANY" {
+				continue
+			}
+			c.emitP4(vdbe.CodeTypeCheck, cols+i, int(col.StrictKind()), 0,
+				vdbe.P4{Str: fmt.Sprintf("%s column %s.%s", col.StrictType, t.Name, col.Name)})
+		}
 	}
 	// CHECK.
 	rsc := rowScope(t, cols, rowid)

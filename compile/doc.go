@@ -81,7 +81,13 @@
 //
 // INSERT, UPDATE and DELETE (dml.go) check NOT NULL, CHECK, the rowid and
 // every UNIQUE index before writing anything, with SQLite's conflict
-// resolution (ABORT, FAIL, IGNORE, REPLACE, ROLLBACK) and messages.
+// resolution (ABORT, FAIL, IGNORE, REPLACE, ROLLBACK) and messages. In a
+// STRICT table each value, after the column's affinity, must then have
+// the column's type (a TypeCheck instruction per column, after NOT NULL
+// as in SQLite); a type error is SQLITE_CONSTRAINT_DATATYPE and always
+// aborts, whatever the conflict clause. Tables with generated columns and
+// views with INSTEAD OF triggers are refused with a "not supported yet"
+// error rather than read or written wrongly.
 // UPDATE and DELETE first collect the rowids to change, so that the
 // changes cannot disturb their own scan. Triggers (trigger.go) are
 // compiled inline, reading NEW and OLD from registers.

@@ -173,6 +173,13 @@ func locateParent(sch *schema.Schema, f *ForeignKey) (*parentKey, error) {
 		}
 		return nil, nil
 	}
+	// Checking the key reads columns of both tables.
+	if err := p.CheckSupported(); err != nil {
+		return nil, err
+	}
+	if err := f.Child.CheckSupported(); err != nil {
+		return nil, err
+	}
 	n := len(f.From)
 	if f.To != nil && len(f.To) != n {
 		return nil, mismatch(f)

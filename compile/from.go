@@ -239,6 +239,9 @@ func (c *compiler) namedSource(sc *scope, s *ast.TableName) (*source, error) {
 		}
 	}
 	if t := c.sch.Table(name); t != nil {
+		if err := t.CheckSupported(); err != nil {
+			return nil, err
+		}
 		if s.IndexedBy.Name != "" {
 			found := false
 			for _, ix := range t.Indexes {

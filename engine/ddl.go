@@ -122,6 +122,9 @@ func (c *Conn) ddl(st ast.Stmt) (bool, error) {
 		if st.Time == ast.TriggerInsteadOf && c.sch.View(tbl) == nil {
 			return false, errorf("cannot create INSTEAD OF trigger on table: %s", tbl)
 		}
+		if st.Time == ast.TriggerInsteadOf {
+			return false, errorf("INSTEAD OF triggers are not supported yet")
+		}
 		if c.sch.View(tbl) != nil && st.Time != ast.TriggerInsteadOf {
 			kind := "BEFORE"
 			if st.Time == ast.TriggerAfter {
@@ -167,6 +170,9 @@ func (c *Conn) createTable(st *ast.CreateTable) (bool, error) {
 	}
 	t, autos, err := schema.FromCreateTable(st)
 	if err != nil {
+		return false, err
+	}
+	if err := t.CheckSupported(); err != nil {
 		return false, err
 	}
 	if err := checkForeignKeyDefs(st); err != nil {
@@ -295,6 +301,9 @@ func (c *Conn) createIndex(st *ast.CreateIndex) (bool, error) {
 			return false, errorf("views may not be indexed")
 		}
 		return false, errorf("no such table: main.%s", st.Table.Name)
+	}
+	if err := t.CheckSupported(); err != nil {
+		return false, err
 	}
 	if err := c.nameInUse(name, "index"); err != nil {
 		if st.IfNotExists && c.sch.Index(name) != nil {

@@ -189,7 +189,22 @@ func (c *Conn) preparePragma(st *ast.Pragma) (execKind, func(*Stmt) error, []str
 				}
 				return nil
 			}
+			hidden := 0
 			for i, col := range t.Columns {
+				// Generated columns are hidden from table_info and shown
+				// by table_xinfo with hidden 2 (VIRTUAL) or 3 (STORED);
+				// table_info numbers the columns it shows without gaps.
+				hide := int64(0)
+				if g := col.Generated; g != nil {
+					hide = 2
+					if g.Stored {
+						hide = 3
+					}
+					if !xinfo {
+						hidden++
+						continue
+					}
+				}
 				pk := 0
 				if i == t.RowidAlias {
 					pk = 1
@@ -207,9 +222,9 @@ func (c *Conn) preparePragma(st *ast.Pragma) (execKind, func(*Stmt) error, []str
 				if col.NotNull {
 					nn = 1
 				}
-				r := []record.Value{ival(int64(i)), tval(col.Name), tval(col.DeclType), ival(nn), dflt, ival(int64(pk))}
+				r := []record.Value{ival(int64(i - hidden)), tval(col.Name), tval(col.DeclType), ival(nn), dflt, ival(int64(pk))}
 				if xinfo {
-					r = append(r, ival(0))
+					r = append(r, ival(hide))
 				}
 				rows(s, r)
 			}
@@ -296,6 +311,8 @@ func (c *Conn) preparePragma(st *ast.Pragma) (execKind, func(*Stmt) error, []str
 					rows(s, []record.Value{tval("main"), tval(v.Name), tval("view"), ival(int64(len(v.Columns))), ival(0), ival(0)})
 				}
 			}
+			// SQLite always lists the temp schema's own table too.
+			rows(s, []record.Value{tval("temp"), tval("sqlite_temp_schema"), tval("table"), ival(5), ival(0), ival(0)})
 			return nil
 		}, []string{"schema", "name", "type", "ncol", "wr", "strict"}, nil
 	}

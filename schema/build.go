@@ -144,6 +144,11 @@ func FromCreateTable(st *ast.CreateTable) (*Table, []*Index, error) {
 		c := Column{Name: cd.Name.Name, DeclType: cd.Type, Affinity: vdbe.AffinityOf(cd.Type)}
 		t.Columns = append(t.Columns, c)
 	}
+	if st.Strict {
+		if err := applyStrict(t); err != nil {
+			return nil, nil, err
+		}
+	}
 	var autos []*Index
 	addUnique := func(cols []IndexColumn, origin string, oc ast.ConflictAction) {
 		for _, ix := range autos {
@@ -167,6 +172,10 @@ func FromCreateTable(st *ast.CreateTable) (*Table, []*Index, error) {
 				c.DefaultText = cc.DefaultText
 			case ast.ConsCollate:
 				c.Collation = cc.Collation.Name
+			case ast.ConsGenerated:
+				g := cc
+				c.Generated = &g
+				t.HasGenerated = true
 			case ast.ConsCheck:
 				t.Checks = append(t.Checks, Check{Name: cc.Name.Name, Expr: cc.Expr})
 			case ast.ConsUnique:

@@ -15,4 +15,13 @@
 // statement into the objects Build would read back, and the *SQL helpers
 // give the text SQLite stores for each (from the object's name on, after a
 // normalised "CREATE TABLE ", as sqlite3 does).
+//
+// A STRICT table's columns must each be declared INT, INTEGER, REAL, TEXT,
+// BLOB or ANY (strict.go); the check runs whenever a table is described,
+// so a CREATE TABLE and a file's schema are held to the same rule, and an
+// ANY column gets no affinity so that it keeps values as given. Generated
+// columns are recorded (Column.Generated, Table.HasGenerated) but not yet
+// supported: a VIRTUAL one is absent from the record, so column i of such
+// a table is not record field i, and Table.CheckSupported makes every
+// statement that would read or write the table fail instead.
 package schema

@@ -113,7 +113,14 @@ type Table struct {
 	RowidAlias    int
 	Autoincrement bool
 	WithoutRowid  bool
-	Strict        bool
+	// Strict marks a STRICT table: every column has one of the types of
+	// StrictTypes and writes are checked against it.
+	Strict bool
+	// HasGenerated marks a table with generated columns, which Wren does
+	// not support yet: it can be dropped but not read or written, because
+	// a VIRTUAL column is absent from the record and would shift the
+	// columns after it.
+	HasGenerated bool
 	// Checks are the CHECK constraints, table and column ones, in order.
 	Checks []Check
 	// Indexes are the table's indexes, most recent first (SQLite's order).
@@ -145,6 +152,11 @@ type Column struct {
 	DefaultText     string
 	PrimaryKey      bool
 	Hidden          bool
+	// StrictType is the column's type in a STRICT table, upper-cased
+	// ("INT", "INTEGER", "REAL", "TEXT", "BLOB" or "ANY"); "" otherwise.
+	StrictType string
+	// Generated is the GENERATED ALWAYS AS clause, nil for a plain column.
+	Generated *ast.ColumnConstraint
 }
 
 // ColumnIndex returns the position of the column named name, or -1.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/wrendb/wren/record"
+	"github.com/wrendb/wren/resultcode"
 )
 
 // Affinity is a column's or expression's preferred storage class
@@ -209,4 +210,36 @@ func castNumeric(m *Mem) {
 		return
 	}
 	m.SetFloat(f)
+}
+
+// typeCheck enforces a STRICT table's column type on a value that already
+// had the column's affinity applied: NULL passes (NOT NULL is checked
+// elsewhere), an INTEGER becomes REAL in a REAL column, and any other
+// mismatch fails with SQLITE_CONSTRAINT_DATATYPE. want is record.Null for
+// an ANY column, which takes everything. column reads "INT column t.a".
+func typeCheck(m *Mem, want record.Kind, column string) error {
+	got := m.Kind()
+	switch {
+	case got == record.Null || want == record.Null || got == want:
+		return nil
+	case want == record.Real && got == record.Integer:
+		m.SetFloat(float64(m.Int()))
+		return nil
+	}
+	return resultcode.New(resultcode.ConstraintDataType, "cannot store "+strictKindName(got)+" value in "+column)
+}
+
+// strictKindName is the name a STRICT type error gives a value's class.
+func strictKindName(k record.Kind) string {
+	switch k {
+	case record.Integer:
+		return "INT"
+	case record.Real:
+		return "REAL"
+	case record.Text:
+		return "TEXT"
+	case record.Blob:
+		return "BLOB"
+	}
+	return "NULL"
 }

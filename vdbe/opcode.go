@@ -121,6 +121,7 @@ const (
 	CodeElseEq     // marker after Lt/Gt (unused)
 	CodeFkCounter  // the connection's deferred foreign key violations (*VM.DeferredFK) += P2
 	CodeFkIfZero   // jump to P2 if the connection has no deferred foreign key violation
+	CodeTypeCheck  // STRICT: r[P1] must be NULL or of record.Kind P2 (an INTEGER is made REAL for REAL), else fail SQLITE_CONSTRAINT_DATATYPE "cannot store <kind> value in " + P4.Str
 	numCodes
 )
 
@@ -143,7 +144,7 @@ var opcodeNames = [...]string{
 	"SeekGE", "SeekGT", "SeekLE", "SeekLT", "IdxGE", "IdxGT", "IdxLE", "IdxLT", "Found", "NotFound", "NoConflict",
 	"Count", "Sequence", "MakeRecord", "Affinity", "NewRowid", "Insert", "IdxInsert", "Delete", "IdxDelete",
 	"ResultRow", "HaltIfNull", "RowSetAdd", "CursorHint", "MaxRowid", "IfNullRow", "ElseEq",
-	"FkCounter", "FkIfZero",
+	"FkCounter", "FkIfZero", "TypeCheck",
 }
 
 func (o Opcode) String() string {

@@ -1023,6 +1023,11 @@ func (vm *VM) run() (bool, error) {
 				vm.pc = int(op.P2)
 				continue
 			}
+		case CodeTypeCheck:
+			if err := typeCheck(&regs[op.P1], record.Kind(op.P2), op.P4.Str); err != nil {
+				vm.ErrAction = 2 // ast.ConflictAbort: a type error ignores OR IGNORE/REPLACE, as in SQLite
+				return false, err
+			}
 		case CodeMaxRowid:
 			c := vm.curs[op.P1]
 			c.moved()
