@@ -14,7 +14,7 @@ import (
 // Options.BackgroundCheckpoint, a connection only signals instead, and the
 // checkpoint runs in a goroutine of its own, one per database file in the
 // process, on a connection (Pager) of its own: no transaction waits for it
-// but those queued behind its short FULL pass (see autoCheckpointWAL).
+// but those queued behind its short last pass (see autoCheckpointWAL).
 //
 // The goroutine and its connection live while some connection that asked
 // for it is in WAL mode: the last one to leave (Close, or leaving WAL mode)

@@ -174,11 +174,15 @@
 //   - After a commit that leaves wal_autocheckpoint frames or more (1000 by
 //     default, SetWALAutoCheckpoint) the automatic checkpoint runs, with the
 //     WRITE lock released: PASSIVE passes while many frames are left to
-//     copy, then a short FULL one for the last few, so that the next writer
-//     can start the WAL over even when writers follow each other without
-//     a pause (see autoCheckpointWAL). The WAL is synced before the FULL
-//     pass waits for the WRITE lock, so that the sync it makes holding the
-//     lock has the frames of one transaction or two to flush. With Options.BackgroundCheckpoint it
+//     copy, then a short one in RESTART mode for the last few, holding the
+//     WRITE lock and waiting a moment for the readers still on the WAL, so
+//     that the next writer can start the WAL over even when writers follow
+//     each other without a pause (see autoCheckpointWAL). When readers'
+//     read marks stop a PASSIVE pass, the locked pass is skipped: it would
+//     stop at the same marks and only keep the writers waiting. The WAL is
+//     synced before the last pass waits for the WRITE lock, so that the
+//     sync it makes holding the lock has the frames of one transaction or
+//     two to flush. With Options.BackgroundCheckpoint it
 //     runs in a goroutine per database file instead of in the committing
 //     connection (checkpointer.go). Checkpoint runs PRAGMA wal_checkpoint's
 //     four modes, in the calling connection.

@@ -4,7 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
+	"time"
 
 	"github.com/wrendb/wren/lockqueue"
 	"github.com/wrendb/wren/osvfs"
@@ -330,13 +332,14 @@ func (p *Pager) commitWAL() error {
 // The automatic checkpoint's passes: at most foregroundPasses PASSIVE ones
 // (backgroundPasses in the background checkpointer, where they delay no
 // transaction), until no more than maxLockedCheckpoint frames are left to
-// copy under the WRITE lock; then the FULL one (see maxWALGrowth).
+// copy under the WRITE lock; then the last one, which holds it (see
+// maxWALGrowth).
 const (
 	foregroundPasses    = 2
 	backgroundPasses    = 2
 	maxLockedCheckpoint = 64
 	// maxWALGrowth is how many times wal_autocheckpoint frames the WAL may
-	// grow to while the passes do not catch up, before the FULL pass
+	// grow to while the passes do not catch up, before the last pass
 	// copies the rest anyway, holding the WRITE lock for its syncs.
 	maxWALGrowth = 4
 )
@@ -353,18 +356,29 @@ const (
 // the WAL would never be complete when a writer begins, never start over,
 // and every commit would checkpoint its few frames, with two syncs each.
 // So a PASSIVE checkpoint that copied everything the readers allow is
-// followed by a FULL one, which waits for the WRITE lock at the head of
-// the queue (one transaction at most) and copies the few frames committed
-// meanwhile; the next writer then starts the WAL over. The long copy runs
+// followed by a last pass in RESTART mode, which waits for the WRITE lock
+// at the head of the queue (one transaction at most), copies the few
+// frames committed meanwhile, and waits a little for the readers still on
+// the WAL (readerWait); the next writer then starts the WAL over, and
+// appends overwrite the file instead of growing it. The long copy runs
 // without the WRITE lock; only the short one holds it.
+//
+// A PASSIVE pass that could not copy its own snapshot's frames was
+// stopped by readers' read marks. The last pass would then hold the WRITE
+// lock, keeping the writers waiting through its syncs, and most likely
+// stop at the same marks: it is left to a later commit, once the readers
+// have moved on.
 func (p *Pager) autoCheckpointWAL(passes, threshold int) {
 	for try := 0; ; try++ {
 		res, err := p.log.Checkpoint(wal.CheckpointPassive, nil)
 		if err != nil || res.Busy || res.Log < 0 {
-			return // another checkpoint is under way, or readers hold frames
+			return // another checkpoint is under way
+		}
+		if res.Checkpointed < res.Log {
+			return // readers hold frames back (see above)
 		}
 		// The frames committed while this pass copied are the next
-		// pass's; once few are left, the FULL checkpoint copies them.
+		// pass's; once few are left, the last pass copies them.
 		committed := int(p.log.Committed())
 		if committed-res.Checkpointed <= maxLockedCheckpoint {
 			break
@@ -376,20 +390,20 @@ func (p *Pager) autoCheckpointWAL(passes, threshold int) {
 				return
 			}
 			// The WAL would keep growing for as long as the writers
-			// keep up their pace: the FULL pass copies what is left,
+			// keep up their pace: the last pass copies what is left,
 			// however much.
 			break
 		}
 	}
 	if p.busyTimeout <= 0 {
-		// Writers of this configuration do not wait: the FULL pass,
+		// Writers of this configuration do not wait: the last pass,
 		// holding the WRITE lock, would make them fail with SQLITE_BUSY
 		// where SQLite's PASSIVE checkpoint would not.
 		return
 	}
 	// The frames committed since the last pass are flushed before the
 	// wait, so that the sync made holding the lock flushes only those
-	// committed during the wait (one transaction, as the FULL pass is
+	// committed during the wait (one transaction, as the last pass is
 	// first in line).
 	if p.log.SyncFrames() != nil {
 		return
@@ -397,10 +411,37 @@ func (p *Pager) autoCheckpointWAL(passes, threshold int) {
 	p.walWaitWrite = true
 	ctx := p.ctx
 	p.ctx = lockqueue.WithPriority(p.lockCtx())
-	p.log.Checkpoint(wal.CheckpointFull, nil)
+	p.log.Checkpoint(wal.CheckpointRestart, readerWait())
 	p.ctx = ctx
 	p.walWaitWrite = false
 }
+
+// readerWait is the BusyFunc of the automatic checkpoint's last pass,
+// which holds the WRITE lock: no commit can move the readers' snapshots
+// on meanwhile, so those still on an older read mark, or on the WAL at
+// all, are transactions that began before the pass and most end within
+// microseconds. It waits for them a little (maxReaderWait in all), and
+// then gives up: a long read transaction must not keep the writers
+// waiting, and a later checkpoint tries again.
+func readerWait() wal.BusyFunc {
+	deadline := time.Now().Add(maxReaderWait)
+	pause := 5 * time.Microsecond
+	return func() bool {
+		if time.Now().After(deadline) {
+			return false
+		}
+		if pause < 20*time.Microsecond {
+			runtime.Gosched()
+		} else {
+			time.Sleep(pause)
+		}
+		pause = min(2*pause, 200*time.Microsecond)
+		return true
+	}
+}
+
+// maxReaderWait bounds readerWait.
+const maxReaderWait = 2 * time.Millisecond
 
 // spillWAL writes the unreferenced dirty pages to the WAL as frames of the
 // transaction (no commit frame), so that the cache can drop them; readers
