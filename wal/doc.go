@@ -63,7 +63,14 @@
 // generation). Every checkpoint syncs the WAL before it copies and the
 // database file after. The automatic checkpoint is the pager's call:
 // Frames says how long the WAL is after a commit, Committed how long it is
-// now.
+// now. A read transaction on a read mark holds back the frames after its
+// snapshot, and any reader on the WAL keeps it from starting over: under a
+// steady stream of overlapping readers the WAL only grows (SQLite's
+// checkpoint starvation). A RESTART checkpoint holds WRITE, so that no
+// commit moves the snapshots on, and waits (BusyFunc) for the readers
+// still on the WAL; once every frame is copied, new readers read the
+// database file alone (READ0). The pager's automatic checkpoint ends with
+// one.
 //
 // BeginReadSince is BeginRead for a connection that caches pages: it also
 // names the pages written by the commits since its previous snapshot (the
