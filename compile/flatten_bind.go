@@ -230,18 +230,7 @@ func (c *compiler) hasBoundRef(e ast.Expr) bool {
 // of a table it reads. An expression holding a subquery is also read as
 // text.
 func (c *compiler) resolvedNames(sc *scope, core *ast.SelectCore, rcs []resultCol, order []orderTerm) map[string]bool {
-	var exprs []ast.Expr
-	for _, rc := range rcs {
-		exprs = append(exprs, rc.expr)
-	}
-	exprs = append(exprs, core.Where, core.Having)
-	exprs = append(exprs, core.GroupBy...)
-	for _, o := range order {
-		exprs = append(exprs, o.expr)
-	}
-	for _, s := range sc.srcs {
-		exprs = append(exprs, s.on)
-	}
+	exprs := coreExprs(sc, core, rcs, order)
 	if len(core.Windows) > 0 {
 		return nil
 	}

@@ -114,9 +114,10 @@ func quotedIdent(text string, i int, closer byte) (string, int) {
 	return b.String(), i
 }
 
-// coreNames is usedNames over every expression of a SELECT core, with its
-// already expanded result columns rcs and resolved ORDER BY terms.
-func coreNames(sc *scope, core *ast.SelectCore, rcs []resultCol, order []orderTerm) map[string]bool {
+// coreExprs lists every expression of a SELECT core that can read a
+// column: result columns, WHERE, HAVING, GROUP BY, ORDER BY and the ON
+// clauses of its sources.
+func coreExprs(sc *scope, core *ast.SelectCore, rcs []resultCol, order []orderTerm) []ast.Expr {
 	var exprs []ast.Expr
 	for _, rc := range rcs {
 		exprs = append(exprs, rc.expr)
@@ -129,6 +130,13 @@ func coreNames(sc *scope, core *ast.SelectCore, rcs []resultCol, order []orderTe
 	for _, s := range sc.srcs {
 		exprs = append(exprs, s.on)
 	}
+	return exprs
+}
+
+// coreNames is usedNames over every expression of a SELECT core, with its
+// already expanded result columns rcs and resolved ORDER BY terms.
+func coreNames(sc *scope, core *ast.SelectCore, rcs []resultCol, order []orderTerm) map[string]bool {
+	exprs := coreExprs(sc, core, rcs, order)
 	for _, s := range sc.flats {
 		exprs = append(exprs, s.flat...)
 	}
